@@ -1,0 +1,42 @@
+# The two set-up commands: `make report` and `make test`. Both create .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PERIOD ?=
+LANG_REPORT ?= zh
+
+.PHONY: test report lab lint format bench sample clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/ruff check kpi_helpers tests bench
+	$(BIN)/ruff format --check kpi_helpers tests bench
+	$(BIN)/pytest
+
+report: $(STAMP)
+	$(BIN)/kpi-workbook run --data data --out reports --lang $(LANG_REPORT) $(if $(PERIOD),--period $(PERIOD),)
+
+lab: $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name kpi-workbook --display-name "KPI workbook"
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check kpi_helpers tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format kpi_helpers tests bench
+
+bench: $(STAMP)
+	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+sample: $(STAMP)
+	$(BIN)/kpi-workbook sample --out data
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

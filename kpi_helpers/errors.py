@@ -1,0 +1,39 @@
+"""Problems found in user data, and the exceptions that carry them to the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: where (file, spreadsheet row or YAML line, column) and what to do."""
+
+    file: str
+    row: int | None
+    column: str
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        row = "" if self.row is None else str(self.row)
+        tag = "" if self.severity == "error" else "warning: "
+        return f"{self.file}:{row}: {self.column}: {tag}{self.message}"
+
+
+class KpiWorkbookError(Exception):
+    """Base of every error the command line turns into one sentence and exit code 1."""
+
+
+class DataError(KpiWorkbookError):
+    """The data folder has errors; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = [p for p in problems if p.severity == "error"] or list(problems)
+        first = self.problems[0] if self.problems else "the data has errors"
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(f"{first}{more}")
+
+
+class UsageError(KpiWorkbookError):
+    """A command-line value that cannot work (exit code 2)."""
