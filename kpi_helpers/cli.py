@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("init", help="write a new data folder with every file and a few example rows")
+    p = sub.add_parser(
+        "init", help="write a new data folder with every file and a few example rows"
+    )
     p.add_argument("dir")
 
     p = sub.add_parser("validate", help="check every file of a data folder")
@@ -48,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_arg(p)
     p.add_argument("--period")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--proposal-out", help="write the proposal as a targets.csv fragment to this file")
+    p.add_argument(
+        "--proposal-out", help="write the proposal as a targets.csv fragment to this file"
+    )
 
     p = sub.add_parser("feedback", help="feedback metrics for any survey or review export")
     p.add_argument("--input", required=True)
@@ -70,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default=None)
     p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--out", default="reports")
-    p.add_argument("--force", action="store_true", help="re-run every notebook even if its inputs are unchanged")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="re-run every notebook even if its inputs are unchanged",
+    )
     return parser
 
 
@@ -85,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         for p in e.problems:
             print(str(p), file=sys.stderr)
         n = len(e.problems)
-        print(f"kpi-workbook: {n} error{'s' if n != 1 else ''} in the data; fix them and run again", file=sys.stderr)
+        print(
+            f"kpi-workbook: {n} error{'s' if n != 1 else ''} in the data; fix them and run again",
+            file=sys.stderr,
+        )
         return 1
     except KpiWorkbookError as e:
         print(f"kpi-workbook: {e}", file=sys.stderr)
@@ -112,7 +123,10 @@ def _dispatch(args) -> int:
             print(str(p))
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
-        print(f"{args.data}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}", file=sys.stderr)
+        print(
+            f"{args.data}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
+            file=sys.stderr,
+        )
         return 1 if errors else 0
     if cmd == "sample":
         from .sample import DEFAULT_SEED, write_sample
@@ -120,9 +134,9 @@ def _dispatch(args) -> int:
         out = write_sample(Path(args.out), seed=DEFAULT_SEED if args.seed is None else args.seed)
         print(f"wrote the sample company to {out}")
         return 0
-    from . import commands
+    import importlib
 
-    return getattr(commands, f"cmd_{cmd}")(args)
+    return importlib.import_module(f".commands.{cmd}", __package__).main(args)
 
 
 if __name__ == "__main__":

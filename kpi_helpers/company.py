@@ -43,7 +43,13 @@ class ScoringPolicy:
     missing: str = "exclude"  # or "zero"
 
 
-DEFAULT_BANDS: tuple[tuple[str, float], ...] = (("S", 110.0), ("A", 100.0), ("B", 85.0), ("C", 70.0), ("D", float("-inf")))
+DEFAULT_BANDS: tuple[tuple[str, float], ...] = (
+    ("S", 110.0),
+    ("A", 100.0),
+    ("B", 85.0),
+    ("C", 70.0),
+    ("D", float("-inf")),
+)
 
 
 @dataclass(frozen=True)
@@ -76,16 +82,35 @@ class Company:
             for o in self.objectives
             for g in o.goals
         ]
-        cols = ["objective_id", "objective_name", "objective_name_en", "objective_weight", "goal_id", "goal_name", "goal_name_en", "period_from", "period_to"]
+        cols = [
+            "objective_id",
+            "objective_name",
+            "objective_name_en",
+            "objective_weight",
+            "goal_id",
+            "goal_name",
+            "goal_name_en",
+            "period_from",
+            "period_to",
+        ]
         return pd.DataFrame(rows, columns=cols)
 
     def objectives_frame(self, period: str | None = None) -> pd.DataFrame:
         rows = [
-            {"objective_id": o.id, "name": o.name, "name_en": o.name_en, "weight": o.weight, "period_from": o.period_from, "period_to": o.period_to}
+            {
+                "objective_id": o.id,
+                "name": o.name,
+                "name_en": o.name_en,
+                "weight": o.weight,
+                "period_from": o.period_from,
+                "period_to": o.period_to,
+            }
             for o in self.objectives
             if period is None or active_in(period, o.period_from, o.period_to)
         ]
-        return pd.DataFrame(rows, columns=["objective_id", "name", "name_en", "weight", "period_from", "period_to"])
+        return pd.DataFrame(
+            rows, columns=["objective_id", "name", "name_en", "weight", "period_from", "period_to"]
+        )
 
     def active_goal_ids(self, period: str) -> set[str]:
         return {
@@ -129,7 +154,18 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
     """Parse company.yaml; (Company or None when unusable, problems, path)."""
     path = find_company_file(data_dir)
     if path is None:
-        return None, [Problem("company.yaml", None, "-", "the file is missing; create company.yaml (see 'kpi-workbook init')")], None
+        return (
+            None,
+            [
+                Problem(
+                    "company.yaml",
+                    None,
+                    "-",
+                    "the file is missing; create company.yaml (see 'kpi-workbook init')",
+                )
+            ],
+            None,
+        )
     fname = path.name
     try:
         data = path.read_bytes()
@@ -142,15 +178,34 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
     except OSError as e:
         return None, [Problem(fname, None, "-", f"cannot be read ({e.strerror})")], path
     if text is None:
-        return None, [Problem(fname, None, "-", "is not a text file; write company.yaml as UTF-8 YAML")], path
+        return (
+            None,
+            [Problem(fname, None, "-", "is not a text file; write company.yaml as UTF-8 YAML")],
+            path,
+        )
     try:
         doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
         line = getattr(getattr(e, "problem_mark", None), "line", None)
         what = getattr(e, "problem", None) or "the YAML cannot be parsed"
-        return None, [Problem(fname, None if line is None else line + 1, "-", f"{what}; check indentation and quoting on this line")], path
+        return (
+            None,
+            [
+                Problem(
+                    fname,
+                    None if line is None else line + 1,
+                    "-",
+                    f"{what}; check indentation and quoting on this line",
+                )
+            ],
+            path,
+        )
     if not isinstance(doc, dict):
-        return None, [Problem(fname, 1, "-", "must be a YAML mapping with company, cadence and objectives")], path
+        return (
+            None,
+            [Problem(fname, 1, "-", "must be a YAML mapping with company, cadence and objectives")],
+            path,
+        )
     return _build_company(doc, fname) + (path,)
 
 
@@ -180,7 +235,9 @@ def _number(d: dict, key: str, fname: str, problems: list[Problem], default=None
         try:
             return float(str(v).strip())
         except ValueError:
-            problems.append(Problem(fname, d.get(LINE), key, f"'{v}' is not a number; write a plain number"))
+            problems.append(
+                Problem(fname, d.get(LINE), key, f"'{v}' is not a number; write a plain number")
+            )
             return default
     return float(v)
 
@@ -189,65 +246,157 @@ def _build_company(doc: dict, fname: str) -> tuple[Company | None, list[Problem]
     problems: list[Problem] = []
     name = _text(doc.get("company"))
     if not name:
-        problems.append(Problem(fname, doc.get(LINE, 1), "company", "the company name is missing; add 'company: <name>'"))
+        problems.append(
+            Problem(
+                fname,
+                doc.get(LINE, 1),
+                "company",
+                "the company name is missing; add 'company: <name>'",
+            )
+        )
     cadence = _text(doc.get("cadence")) or ""
     if cadence not in ("quarter", "half"):
-        problems.append(Problem(fname, doc.get(LINE, 1), "cadence", f"'{cadence}' is not a cadence; write 'cadence: quarter' or 'cadence: half'"))
+        problems.append(
+            Problem(
+                fname,
+                doc.get(LINE, 1),
+                "cadence",
+                f"'{cadence}' is not a cadence; write 'cadence: quarter' or 'cadence: half'",
+            )
+        )
         cadence = "quarter"
     objectives = []
     raw_objs = doc.get("objectives")
     if not isinstance(raw_objs, list) or not raw_objs:
-        problems.append(Problem(fname, doc.get(LINE, 1), "objectives", "there are no objectives; add a list 'objectives:' with id, name, weight and goals"))
+        problems.append(
+            Problem(
+                fname,
+                doc.get(LINE, 1),
+                "objectives",
+                "there are no objectives; add a list 'objectives:' with id, name, weight and goals",
+            )
+        )
         raw_objs = []
     seen: set[str] = set()
     for o in raw_objs:
         if not isinstance(o, dict):
-            problems.append(Problem(fname, None, "objectives", "each objective must be a mapping with id, name, weight and goals"))
+            problems.append(
+                Problem(
+                    fname,
+                    None,
+                    "objectives",
+                    "each objective must be a mapping with id, name, weight and goals",
+                )
+            )
             continue
         line = o.get(LINE)
         oid = _text(o.get("id"))
         if not oid:
-            problems.append(Problem(fname, line, "id", "an objective has no id; give it one such as O1"))
+            problems.append(
+                Problem(fname, line, "id", "an objective has no id; give it one such as O1")
+            )
             continue
         if oid in seen:
-            problems.append(Problem(fname, line, "id", f"objective id '{oid}' is used twice; ids must be unique"))
+            problems.append(
+                Problem(
+                    fname, line, "id", f"objective id '{oid}' is used twice; ids must be unique"
+                )
+            )
         seen.add(oid)
         weight = _number(o, "weight", fname, problems)
         if weight is None:
-            problems.append(Problem(fname, line, "weight", f"objective '{oid}' has no weight; add 'weight: <number>'"))
+            problems.append(
+                Problem(
+                    fname,
+                    line,
+                    "weight",
+                    f"objective '{oid}' has no weight; add 'weight: <number>'",
+                )
+            )
             weight = 0.0
         elif weight < 0:
-            problems.append(Problem(fname, line, "weight", f"objective '{oid}' has a negative weight; weights are >= 0"))
+            problems.append(
+                Problem(
+                    fname,
+                    line,
+                    "weight",
+                    f"objective '{oid}' has a negative weight; weights are >= 0",
+                )
+            )
         goals = []
         raw_goals = o.get("goals") or []
         if not isinstance(raw_goals, list):
-            problems.append(Problem(fname, line, "goals", f"goals of '{oid}' must be a list of {{id, name}}"))
+            problems.append(
+                Problem(fname, line, "goals", f"goals of '{oid}' must be a list of {{id, name}}")
+            )
             raw_goals = []
         for g in raw_goals:
             if not isinstance(g, dict) or not _text(g.get("id")):
-                problems.append(Problem(fname, g.get(LINE, line) if isinstance(g, dict) else line, "goals", f"a goal of '{oid}' has no id; give each goal an id and a name"))
+                problems.append(
+                    Problem(
+                        fname,
+                        g.get(LINE, line) if isinstance(g, dict) else line,
+                        "goals",
+                        f"a goal of '{oid}' has no id; give each goal an id and a name",
+                    )
+                )
                 continue
             gid = _text(g["id"])
             if gid in seen:
-                problems.append(Problem(fname, g.get(LINE), "id", f"goal id '{gid}' is used twice; ids must be unique"))
+                problems.append(
+                    Problem(
+                        fname,
+                        g.get(LINE),
+                        "id",
+                        f"goal id '{gid}' is used twice; ids must be unique",
+                    )
+                )
             seen.add(gid)
             if not _text(g.get("name")):
-                problems.append(Problem(fname, g.get(LINE), "name", f"goal '{gid}' has no name; add 'name:'"))
+                problems.append(
+                    Problem(fname, g.get(LINE), "name", f"goal '{gid}' has no name; add 'name:'")
+                )
             goals.append(
-                Goal(gid, _text(g.get("name")) or gid, oid, _text(g.get("name_en")), _period(g, "period_from", fname, problems), _period(g, "period_to", fname, problems))
+                Goal(
+                    gid,
+                    _text(g.get("name")) or gid,
+                    oid,
+                    _text(g.get("name_en")),
+                    _period(g, "period_from", fname, problems),
+                    _period(g, "period_to", fname, problems),
+                )
             )
         if not _text(o.get("name")):
-            problems.append(Problem(fname, line, "name", f"objective '{oid}' has no name; add 'name:'"))
+            problems.append(
+                Problem(fname, line, "name", f"objective '{oid}' has no name; add 'name:'")
+            )
         objectives.append(
-            Objective(oid, _text(o.get("name")) or oid, weight, tuple(goals), _text(o.get("name_en")), _period(o, "period_from", fname, problems), _period(o, "period_to", fname, problems))
+            Objective(
+                oid,
+                _text(o.get("name")) or oid,
+                weight,
+                tuple(goals),
+                _text(o.get("name_en")),
+                _period(o, "period_from", fname, problems),
+                _period(o, "period_to", fname, problems),
+            )
         )
     policy = _policy(doc.get("scoring"), fname, problems)
     bands = _bands(doc.get("bands"), fname, problems)
     lang = _text(doc.get("language")) or "zh"
     if lang not in ("zh", "en"):
-        problems.append(Problem(fname, doc.get(LINE, 1), "language", f"'{lang}' is not a report language; use zh or en"))
+        problems.append(
+            Problem(
+                fname,
+                doc.get(LINE, 1),
+                "language",
+                f"'{lang}' is not a report language; use zh or en",
+            )
+        )
         lang = "zh"
-    company = Company(name or "", cadence, tuple(objectives), policy, bands, lang, _text(doc.get("name_en")))
+    company = Company(
+        name or "", cadence, tuple(objectives), policy, bands, lang, _text(doc.get("name_en"))
+    )
     return company, problems
 
 
@@ -255,7 +404,14 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
     if raw is None:
         return ScoringPolicy()
     if not isinstance(raw, dict):
-        problems.append(Problem(fname, None, "scoring", "scoring must be a mapping (threshold_points, target_points, stretch_points, missing)"))
+        problems.append(
+            Problem(
+                fname,
+                None,
+                "scoring",
+                "scoring must be a mapping (threshold_points, target_points, stretch_points, missing)",
+            )
+        )
         return ScoringPolicy()
     d = ScoringPolicy()
     t = _number(raw, "threshold_points", fname, problems, d.threshold_points)
@@ -263,10 +419,24 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
     s = _number(raw, "stretch_points", fname, problems, d.stretch_points)
     missing = _text(raw.get("missing")) or "exclude"
     if missing not in ("exclude", "zero"):
-        problems.append(Problem(fname, raw.get(LINE), "missing", f"'{missing}' is not a missing-data policy; use exclude or zero"))
+        problems.append(
+            Problem(
+                fname,
+                raw.get(LINE),
+                "missing",
+                f"'{missing}' is not a missing-data policy; use exclude or zero",
+            )
+        )
         missing = "exclude"
     if not (0 <= t < g < s):
-        problems.append(Problem(fname, raw.get(LINE), "scoring", f"points must rise: 0 <= threshold_points ({t}) < target_points ({g}) < stretch_points ({s})"))
+        problems.append(
+            Problem(
+                fname,
+                raw.get(LINE),
+                "scoring",
+                f"points must rise: 0 <= threshold_points ({t}) < target_points ({g}) < stretch_points ({s})",
+            )
+        )
         return ScoringPolicy(missing=missing)
     return ScoringPolicy(t, g, s, missing)
 
@@ -275,9 +445,22 @@ def _bands(raw, fname: str, problems: list[Problem]) -> tuple[tuple[str, float],
     if raw is None:
         return DEFAULT_BANDS
     bands = []
-    items = raw.items() if isinstance(raw, dict) else [(b.get("band"), b.get("min")) for b in raw if isinstance(b, dict)] if isinstance(raw, list) else None
+    items = (
+        raw.items()
+        if isinstance(raw, dict)
+        else [(b.get("band"), b.get("min")) for b in raw if isinstance(b, dict)]
+        if isinstance(raw, list)
+        else None
+    )
     if items is None:
-        problems.append(Problem(fname, None, "bands", "bands must be a mapping such as {S: 110, A: 100, B: 85, C: 70, D: 0}"))
+        problems.append(
+            Problem(
+                fname,
+                None,
+                "bands",
+                "bands must be a mapping such as {S: 110, A: 100, B: 85, C: 70, D: 0}",
+            )
+        )
         return DEFAULT_BANDS
     for name, low in items:
         if name == LINE:
@@ -285,7 +468,14 @@ def _bands(raw, fname: str, problems: list[Problem]) -> tuple[tuple[str, float],
         try:
             bands.append((str(name), float(low) if low is not None else float("-inf")))
         except (TypeError, ValueError):
-            problems.append(Problem(fname, getattr(raw, "get", lambda *_: None)(LINE), "bands", f"band '{name}' has no numeric minimum"))
+            problems.append(
+                Problem(
+                    fname,
+                    getattr(raw, "get", lambda *_: None)(LINE),
+                    "bands",
+                    f"band '{name}' has no numeric minimum",
+                )
+            )
     bands.sort(key=lambda b: -b[1])
     if not bands:
         return DEFAULT_BANDS

@@ -15,7 +15,15 @@ def environment_yml() -> str:
     reqs = list(meta["dependencies"]) + list(meta["optional-dependencies"]["dev"])
     conda = [r for r in reqs if r.split(">")[0].split("=")[0].strip().lower() not in PIP_ONLY]
     pip = [r for r in reqs if r not in conda]
-    lines = ["# Generated from pyproject.toml by `python -m kpi_helpers.devtools`; a test keeps them equal.", "name: kpi-workbook", "channels:", "  - conda-forge", "dependencies:", f"  - python{meta['requires-python']}", "  - pip"]
+    lines = [
+        "# Generated from pyproject.toml by `python -m kpi_helpers.devtools`; a test keeps them equal.",
+        "name: kpi-workbook",
+        "channels:",
+        "  - conda-forge",
+        "dependencies:",
+        f"  - python{meta['requires-python']}",
+        "  - pip",
+    ]
     lines += [f"  - {r}" for r in conda]
     lines += ["  - pip:"] + [f"      - {r}" for r in pip] + ["      - -e ."]
     return "\n".join(lines) + "\n"

@@ -66,7 +66,10 @@ def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
         try:
             frame = pd.read_excel(io.BytesIO(data), dtype=str, header=None, engine="openpyxl")
         except Exception:
-            return None, "is not a readable XLSX workbook; save it again from Excel as .xlsx or .csv"
+            return (
+                None,
+                "is not a readable XLSX workbook; save it again from Excel as .xlsx or .csv",
+            )
         frame = frame.fillna("")
         if frame.empty:
             return None, "the workbook's first sheet is empty; put the header in row 1"
@@ -81,12 +84,19 @@ def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
         return None, "is neither UTF-8 nor GBK text; save it as 'CSV UTF-8' from Excel"
     try:
         frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
         )
     except pd.errors.EmptyDataError:
         return None, "the file is empty; it needs at least a header row"
     except (pd.errors.ParserError, csv.Error) as e:
-        return None, f"is not valid CSV ({str(e).strip().splitlines()[-1]}); check quotes and separators"
+        return (
+            None,
+            f"is not valid CSV ({str(e).strip().splitlines()[-1]}); check quotes and separators",
+        )
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, None
 
@@ -97,7 +107,11 @@ def read_raw(path: Path, table: Table) -> RawTable:
     name = path.name
     frame, err = read_frame(path)
     if err:
-        return RawTable(name, pd.DataFrame(columns=[ROW]), [Problem(name, 1 if "header" in err else None, "-", err)])
+        return RawTable(
+            name,
+            pd.DataFrame(columns=[ROW]),
+            [Problem(name, 1 if "header" in err else None, "-", err)],
+        )
     aliases = table.alias_map()
     rename, seen = {}, set()
     for col in frame.columns:
@@ -108,7 +122,11 @@ def read_raw(path: Path, table: Table) -> RawTable:
     frame = frame[list(rename)].rename(columns=rename)
     frame = frame.apply(lambda s: s.astype(str).str.strip())
     frame[ROW] = np.arange(len(frame)) + 2
-    blank = frame.drop(columns=[ROW]).eq("").all(axis=1) if len(frame.columns) > 1 else pd.Series(True, frame.index)
+    blank = (
+        frame.drop(columns=[ROW]).eq("").all(axis=1)
+        if len(frame.columns) > 1
+        else pd.Series(True, frame.index)
+    )
     frame = frame[~blank].reset_index(drop=True)
     problems = [
         Problem(name, 1, c, f"required column '{c}' is missing; add a header '{c}' in row 1")
@@ -125,12 +143,18 @@ def _clean_number(s: pd.Series) -> pd.Series:
 
 def coerce(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
     """Type every known column; cells that cannot be read become <NA> and a problem each."""
-    out = pd.DataFrame({ROW: raw.frame[ROW].astype("int64")}) if ROW in raw.frame else pd.DataFrame({ROW: []})
+    out = (
+        pd.DataFrame({ROW: raw.frame[ROW].astype("int64")})
+        if ROW in raw.frame
+        else pd.DataFrame({ROW: []})
+    )
     problems: list[Problem] = []
     f = raw.frame
     for col in table.columns:
         if col.name not in f.columns:
-            out[col.name] = pd.Series([pd.NA] * len(f), dtype="object" if col.kind == "list" else "string")
+            out[col.name] = pd.Series(
+                [pd.NA] * len(f), dtype="object" if col.kind == "list" else "string"
+            )
             if col.kind in ("float", "int"):
                 out[col.name] = pd.Series(np.nan, index=f.index, dtype="float64")
             elif col.kind == "date":
@@ -145,7 +169,12 @@ def coerce(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
             values = values.where(~bad)
             for i in np.flatnonzero(bad):
                 problems.append(
-                    Problem(raw.file, int(f[ROW].iat[i]), col.name, f"'{s.iat[i]}' is not a number; write a plain number such as 12.5")
+                    Problem(
+                        raw.file,
+                        int(f[ROW].iat[i]),
+                        col.name,
+                        f"'{s.iat[i]}' is not a number; write a plain number such as 12.5",
+                    )
                 )
             out[col.name] = values.astype("float64")
         elif col.kind == "period":
@@ -165,11 +194,18 @@ def coerce(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
             bad = values.isna() & ~empty
             for i in np.flatnonzero(bad):
                 problems.append(
-                    Problem(raw.file, int(f[ROW].iat[i]), col.name, f"'{s.iat[i]}' is not a date; write it as YYYY-MM-DD")
+                    Problem(
+                        raw.file,
+                        int(f[ROW].iat[i]),
+                        col.name,
+                        f"'{s.iat[i]}' is not a date; write it as YYYY-MM-DD",
+                    )
                 )
             out[col.name] = values
         elif col.kind == "list":
-            out[col.name] = s.map(lambda v: tuple(p.strip() for p in v.replace("；", ";").split(";") if p.strip()))
+            out[col.name] = s.map(
+                lambda v: tuple(p.strip() for p in v.replace("；", ";").split(";") if p.strip())
+            )
         else:
             out[col.name] = s.where(~empty, pd.NA).astype("string")
     return out, problems
@@ -193,7 +229,12 @@ def unescape_text(s: pd.Series) -> pd.Series:
 
 
 def normalize_directions(s: pd.Series) -> pd.Series:
-    return s.str.strip().str.lower().map(lambda v: DIRECTION_ALIASES.get(v, v) if isinstance(v, str) else v).astype("string")
+    return (
+        s.str.strip()
+        .str.lower()
+        .map(lambda v: DIRECTION_ALIASES.get(v, v) if isinstance(v, str) else v)
+        .astype("string")
+    )
 
 
 @dataclass
@@ -227,11 +268,30 @@ def load_table(data_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem], 
     table = TABLES[name]
     path = find_table_file(Path(data_dir), name)
     if path is None:
-        empty = RawTable(f"{name}.csv", pd.DataFrame({ROW: pd.Series([], dtype="int64"), **{c: pd.Series([], dtype=str) for c in table.required}}))
+        empty = RawTable(
+            f"{name}.csv",
+            pd.DataFrame(
+                {
+                    ROW: pd.Series([], dtype="int64"),
+                    **{c: pd.Series([], dtype=str) for c in table.required},
+                }
+            ),
+        )
         typed, _ = coerce(empty, table)
         if table.optional_file:
             return typed, [], None
-        return typed, [Problem(f"{name}.csv", None, "-", f"the file is missing; create {name}.csv (or {name}.xlsx) in the data folder")], None
+        return (
+            typed,
+            [
+                Problem(
+                    f"{name}.csv",
+                    None,
+                    "-",
+                    f"the file is missing; create {name}.csv (or {name}.xlsx) in the data folder",
+                )
+            ],
+            None,
+        )
     raw = read_raw(path, table)
     typed, problems = coerce(raw, table)
     if "direction" in typed:
@@ -249,7 +309,14 @@ def read_dataset(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     if not data_dir.is_dir():
-        return None, [Problem(str(data_dir), None, "-", "the data folder does not exist; pass --data DIR or run 'kpi-workbook init DIR'")]
+        return None, [
+            Problem(
+                str(data_dir),
+                None,
+                "-",
+                "the data folder does not exist; pass --data DIR or run 'kpi-workbook init DIR'",
+            )
+        ]
     company, cproblems, cpath = load_company(data_dir)
     problems += cproblems
     tables, files = {}, {}

@@ -136,6 +136,18 @@ REVIEWS = Table(
 TABLES: dict[str, Table] = {t.name: t for t in (PEOPLE, KPIS, TARGETS, ACTUALS, FEEDBACK, REVIEWS)}
 
 # Value ranges of numeric survey columns (inclusive).
-RANGES = {("feedback", "nps"): (0, 10), ("feedback", "csat"): (1, 5), ("feedback", "ces"): (1, 7), ("reviews", "score"): (1, 5)}
+RANGES = {
+    ("feedback", "nps"): (0, 10),
+    ("feedback", "csat"): (1, 5),
+    ("feedback", "ces"): (1, 7),
+    ("reviews", "score"): (1, 5),
+}
 DIRECTIONS = ("higher", "lower")
-DIRECTION_ALIASES = {"higher": "higher", "lower": "lower", "越高越好": "higher", "越低越好": "lower", "高": "higher", "低": "lower"}
+DIRECTION_ALIASES = {
+    "higher": "higher",
+    "lower": "lower",
+    "越高越好": "higher",
+    "越低越好": "lower",
+    "高": "higher",
+    "低": "lower",
+}

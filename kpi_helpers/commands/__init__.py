@@ -1,0 +1,1 @@
+"""One module per `kpi-workbook` subcommand; each exposes `main(args) -> exit code`."""
