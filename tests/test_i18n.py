@@ -1,0 +1,26 @@
+"""Both report languages have the same keys and the same placeholders."""
+
+import re
+
+from kpi_helpers.config import DIMENSIONS
+from kpi_helpers.i18n import band_name, catalogue, dimension_name, t
+
+
+def test_every_key_exists_in_both_languages():
+    zh, en = catalogue("zh"), catalogue("en")
+    assert sorted(set(zh) - set(en)) == []
+    assert sorted(set(en) - set(zh)) == []
+
+
+def test_placeholders_match():
+    zh, en = catalogue("zh"), catalogue("en")
+    for key in zh:
+        assert set(re.findall(r"\{(\w+)", zh[key])) == set(re.findall(r"\{(\w+)", en[key])), key
+
+
+def test_dimension_and_band_names():
+    assert dimension_name("delivery", "zh") == "产品上线与交付"
+    assert dimension_name("delivery", "en") == "Launch and delivery"
+    assert all(dimension_name(d, "en") != d for d in DIMENSIONS)
+    assert band_name("A", "en").startswith("A")
+    assert t("direction.lower", "zh") == "越低越好"
