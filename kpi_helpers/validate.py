@@ -1,0 +1,165 @@
+"""Checking a data folder against the contract: every problem of every file, in one run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from .config import DIMENSION_NAMES_ZH, DIMENSIONS
+from .errors import Problem
+from .io import ROW, Dataset, find_table_file, load_table, read_dataset
+from .rules import Folder, cross_file_problems
+from .schema import DIRECTIONS, RANGES, TABLES
+
+# Tables whose duplicate keys are only a warning: real survey exports repeat rows.
+_DUPLICATES_ARE_WARNINGS = {"feedback"}
+
+
+def validate_dataset(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
+    """Read a data folder and check every rule of the contract.
+
+    Args:
+        data_dir: the data folder (company.yaml and the CSV/XLSX tables).
+
+    Returns:
+        The dataset (None when company.yaml or the folder is unusable) and every problem found,
+        errors and warnings, sorted by file and row. Bad data never raises.
+    """
+    data_dir = Path(data_dir)
+    ds, problems = read_dataset(data_dir)
+    if not data_dir.is_dir():
+        return None, problems
+    if ds is not None:
+        frames = {name: getattr(ds, name) for name in TABLES}
+        company, company_path = ds.company, ds.files.get("company")
+    else:
+        # company.yaml is unusable; the tables can still be checked on their own.
+        frames = {name: load_table(data_dir, name)[0] for name in TABLES}
+        company, company_path = None, None
+    files = {name: _file_label(data_dir, name) for name in TABLES}
+    # What io could not read: whole files, and required columns absent from a header.
+    unreadable = {p.file for p in problems if p.column == "-"}
+    missing = {(p.file, p.column) for p in problems if p.row == 1 and p.column != "-"}
+    folder = Folder(frames, files, company, company_path, unreadable, missing)
+    flagged = {(p.file, p.row, p.column) for p in problems}
+    for name, frame in frames.items():
+        if files[name] not in unreadable:
+            absent = {c for f, c in missing if f == files[name]}
+            problems += _table_problems(
+                name, frame.drop(columns=list(absent)), files[name], flagged
+            )
+    problems += cross_file_problems(folder)
+    return ds, sort_problems(problems)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Drop repeated messages and order by file, then row (file-level problems first)."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file, -1 if p.row is None else p.row))
+
+
+def _file_label(data_dir: Path, name: str) -> str:
+    path = find_table_file(data_dir, name)
+    return path.name if path else f"{name}.csv"
+
+
+def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object], str]]]]]:
+    """Per table and column: (pandera check, sentence for a failing value)."""
+
+    def one_of(allowed, what):
+        def say(v):
+            key = next((k for k, zh in DIMENSION_NAMES_ZH.items() if zh == v), None)
+            if key:
+                return f"write the dimension key '{key}' instead of '{v}'"
+            return f"'{v}' is not {what}; use one of {', '.join(allowed)}"
+
+        return pa.Check.isin(list(allowed)), say
+
+    def between(table, column):
+        lo, hi = RANGES[(table, column)]
+        return pa.Check.in_range(
+            lo, hi
+        ), lambda v: f"{_num(v)} is outside the scale {lo}-{hi}; write a value from {lo} to {hi}"
+
+    dimension = one_of(DIMENSIONS, "a dimension")
+    return {
+        "kpis": {
+            "dimension": [dimension],
+            "direction": [one_of(DIRECTIONS, "a direction")],
+            "weight": [
+                (
+                    pa.Check.gt(0),
+                    lambda v: f"{_num(v)} is not a usable weight; weights are numbers above 0",
+                )
+            ],
+        },
+        "feedback": {c: [between("feedback", c)] for c in ("nps", "csat", "ces")},
+        "reviews": {"score": [between("reviews", "score")], "dimension": [dimension]},
+    }
+
+
+def _table_problems(name: str, frame: pd.DataFrame, file: str, flagged: set) -> list[Problem]:
+    """Required cells, allowed values, ranges and unique keys of one table (with pandera)."""
+    import pandera.pandas as pa  # slow to import; only validation needs it
+
+    table = TABLES[name]
+    checks = _value_checks(pa).get(name, {})
+    key = list(table.key)
+    columns = {
+        c.name: pa.Column(
+            checks=[check for check, _ in checks.get(c.name, [])],
+            nullable=not c.required,
+            unique=key == [c.name],
+            report_duplicates="exclude_first",
+        )
+        for c in table.columns
+        if (c.required or c.name in checks) and c.name in frame.columns
+    }
+    multi_key = len(key) > 1 and set(key) <= set(frame.columns)
+    schema = pa.DataFrameSchema(
+        columns, unique=key if multi_key else None, report_duplicates="exclude_first"
+    )
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as e:
+        failures = e.failure_cases
+    else:
+        return []
+    problems = []
+    severity = "warning" if name in _DUPLICATES_ARE_WARNINGS else "error"
+    for f in failures.to_dict("records"):
+        index, column, check = f["index"], f["column"], f["check"]
+        if index is None or pd.isna(index) or column not in frame.columns:
+            continue
+        row = int(frame.at[index, ROW])
+        if check == "not_nullable":
+            if (file, row, column) not in flagged:
+                problems.append(
+                    Problem(file, row, column, f"{column} is required; fill in this cell")
+                )
+        elif check in ("field_uniqueness", "multiple_fields_uniqueness"):
+            if column == key[-1] and frame.loc[index, key].notna().all():
+                problems.append(Problem(file, row, column, _duplicate(frame, index, key), severity))
+        else:
+            _check, say = checks[column][int(f["check_number"])]
+            problems.append(Problem(file, row, column, say(f["failure_case"])))
+    return problems
+
+
+def _duplicate(frame: pd.DataFrame, index, key: list[str]) -> str:
+    values = frame.loc[index, key]
+    same = (frame[key] == values).all(axis=1)
+    first = int(frame.loc[same, ROW].min())
+    what = ", ".join(f"{k} {values[k]}" for k in key)
+    if len(key) == 1:
+        return f"'{values[key[0]]}' is used again (first in row {first}); give each row its own {key[0]}"
+    return f"{what} appears again (first in row {first}); keep one row per {' and '.join(key)}"
+
+
+def _num(v) -> str:
+    try:
+        return f"{float(v):g}"
+    except (TypeError, ValueError):
+        return str(v)
