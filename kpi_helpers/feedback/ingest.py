@@ -1,0 +1,468 @@
+"""Reading real feedback exports (any CSV/XLSX) into the feedback table through a mapping YAML."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..errors import DataError, Problem, UsageError
+from ..io import ROW, parse_dates, read_frame
+
+FIELDS = (
+    "feedback_id",
+    "date",
+    "product",
+    "channel",
+    "nps",
+    "csat",
+    "ces",
+    "text",
+    "lang",
+    "status",
+    "resolved_date",
+)
+SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}  # the scales metrics work on
+DATES = ("date", "resolved_date")
+DEFAULT_MAPPING = "project"
+MAX_LISTED = 20  # row-level problems listed one by one per column and kind; the rest are counted
+
+_NUMBER = re.compile(
+    r"^\s*([-+]?\d+(?:\.\d+)?)\s*(?:分|星|颗星|stars?|points?|pts?|/\s*\d+(?:\.\d+)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Where one feedback field comes from and how its cells are read."""
+
+    columns: tuple[str, ...] = ()
+    scale: tuple[float, float] | None = None
+    values: dict[str, float] = field(default_factory=dict)
+    format: str | None = None
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A mapping YAML: candidate headers per field, reading rules, extra columns to keep."""
+
+    name: str
+    fields: dict[str, FieldSpec]
+    description: str = ""
+    required: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    duplicates: str = "drop"  # "drop" or "keep"
+    source: str = ""
+
+
+def _header_key(text: object) -> str:
+    """Headers compare without case, spaces and full-width forms: 推荐意愿（0-10） == 推荐意愿(0-10)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+def shipped_mappings() -> list[str]:
+    """Names of the mappings that come with the package (usable as --mapping NAME)."""
+    folder = resources.files(__package__) / "mappings"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _parse_field(name: str, spec, where: str) -> FieldSpec:
+    if isinstance(spec, (str, int)):
+        return FieldSpec(columns=(str(spec),))
+    if isinstance(spec, list):
+        return FieldSpec(columns=tuple(str(c) for c in spec))
+    if not isinstance(spec, dict):
+        raise _mapping_error(where, name, "must be a header, a list of headers or a mapping")
+    unknown = set(spec) - {"columns", "scale", "values", "format", "default"}
+    if unknown:
+        raise _mapping_error(
+            where,
+            name,
+            f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+            "use columns, scale, values, format or default",
+        )
+    cols = spec.get("columns") or ()
+    cols = (cols,) if isinstance(cols, str) else tuple(str(c) for c in cols)
+    scale = spec.get("scale")
+    if scale is not None:
+        ok = (
+            isinstance(scale, list)
+            and len(scale) == 2
+            and all(isinstance(v, (int, float)) for v in scale)
+            and scale[0] < scale[1]
+        )
+        if not ok or name not in SCORES:
+            raise _mapping_error(
+                where, name, "scale must be [low, high] such as [1, 5], and only on nps/csat/ces"
+            )
+        scale = (float(scale[0]), float(scale[1]))
+    values = {_header_key(k): float(v) for k, v in (spec.get("values") or {}).items()}
+    default = spec.get("default")
+    return FieldSpec(
+        columns=cols,
+        scale=scale,
+        values=values,
+        format=spec.get("format"),
+        default=None if default is None else str(default),
+    )
+
+
+def _mapping_error(where: str, column: str, message: str) -> DataError:
+    return DataError([Problem(where, None, column, message)])
+
+
+def parse_mapping(data: dict, source: str = "mapping") -> Mapping:
+    """A Mapping from the YAML's content; DataError naming the field for anything unusable."""
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+        raise _mapping_error(source, "fields", "the mapping needs a 'fields:' section")
+    unknown = set(data["fields"]) - set(FIELDS)
+    if unknown:
+        raise _mapping_error(
+            source,
+            ", ".join(sorted(map(str, unknown))),
+            f"not a feedback field; the fields are {', '.join(FIELDS)}",
+        )
+    fields = {k: _parse_field(k, v, source) for k, v in data["fields"].items() if v is not None}
+    dup = str(data.get("duplicates", "drop"))
+    if dup not in ("drop", "keep"):
+        raise _mapping_error(source, "duplicates", "write 'drop' or 'keep'")
+    keep = data.get("keep") or ()
+    return Mapping(
+        name=str(data.get("name") or Path(source).stem),
+        fields=fields,
+        description=str(data.get("description") or ""),
+        required=tuple(data.get("required") or ()),
+        keep=(keep,) if isinstance(keep, str) else tuple(str(k) for k in keep),
+        duplicates=dup,
+        source=source,
+    )
+
+
+def load_mapping(mapping: str | Path | Mapping | None = None) -> Mapping:
+    """A mapping by path or shipped name (None: the project's own feedback.csv layout)."""
+    if isinstance(mapping, Mapping):
+        return mapping
+    mapping = DEFAULT_MAPPING if mapping is None else mapping
+    path = Path(mapping)
+    if path.is_file():
+        text, source = path.read_text(encoding="utf-8-sig"), path.name
+    else:
+        name = path.name[:-5] if path.name.endswith((".yaml", ".yml")) else str(mapping)
+        res = resources.files(__package__) / "mappings" / f"{name}.yaml"
+        if not res.is_file():
+            raise UsageError(
+                f"--mapping: '{mapping}' is neither a file nor a shipped mapping; "
+                f"shipped: {', '.join(shipped_mappings())}"
+            )
+        text, source = res.read_text(encoding="utf-8"), f"{name}.yaml"
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        line = getattr(getattr(e, "problem_mark", None), "line", None)
+        raise DataError(
+            [
+                Problem(
+                    source,
+                    None if line is None else line + 1,
+                    "-",
+                    "is not valid YAML; check indentation",
+                )
+            ]
+        ) from None
+    return parse_mapping(data, source)
+
+
+def match_columns(mapping: Mapping, columns) -> dict[str, str]:
+    """field -> the file's header holding it (first candidate present wins)."""
+    by_key: dict[str, str] = {}
+    for c in columns:
+        by_key.setdefault(_header_key(c), c)
+    found = {}
+    for name, spec in mapping.fields.items():
+        for cand in spec.columns:
+            if _header_key(cand) in by_key:
+                found[name] = by_key[_header_key(cand)]
+                break
+    return found
+
+
+def fitting_mappings(columns) -> list[str]:
+    """Shipped mappings whose required columns and at least one score or text column are present."""
+    out = []
+    for name in shipped_mappings():
+        m = load_mapping(name)
+        found = match_columns(m, columns)
+        if set(m.required) <= set(found) and set(found) & {"nps", "csat", "ces", "text"}:
+            out.append(name)
+    return out
+
+
+class _Reporter:
+    """Row-level problems: the first few of each kind one by one, the rest as one count."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def rows(self, rows, column: str, message, severity: str = "warning", summary: str = ""):
+        rows = list(rows)
+        for r, msg in zip(rows[:MAX_LISTED], message, strict=False):
+            self.problems.append(Problem(self.file, int(r), column, msg, severity))
+        if len(rows) > MAX_LISTED:
+            self.problems.append(
+                Problem(
+                    self.file,
+                    None,
+                    column,
+                    f"and {len(rows) - MAX_LISTED:,} more rows like these{summary}",
+                    severity,
+                )
+            )
+
+
+def _by_unique(s: pd.Series, fn) -> pd.Series:
+    """Apply a vectorised parser to the distinct values only (exports repeat dates and scores)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    parsed = fn(pd.Series(uniques, dtype="object")).reset_index(drop=True)
+    return pd.Series(parsed.reindex(codes).to_numpy(), index=s.index, dtype=parsed.dtype)
+
+
+def _read_number(values: dict[str, float]):
+    def parse(u: pd.Series) -> pd.Series:
+        def one(v) -> float:
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                return np.nan
+            key = _header_key(v)
+            if key in values:
+                return values[key]
+            if key and set(key) <= {"★", "☆"}:
+                return float(key.count("★"))
+            m = _NUMBER.match(unicodedata.normalize("NFKC", str(v)).replace(",", ""))
+            return float(m.group(1)) if m else np.nan
+
+        return pd.Series([one(v) for v in u], dtype="float64")
+
+    return parse
+
+
+def _read_date(fmt: str | None):
+    def parse(u: pd.Series) -> pd.Series:
+        u = u.astype("string")
+        if fmt and fmt != "mixed":
+            out = pd.to_datetime(u, format=fmt, errors="coerce")
+            rest = out.isna() & u.notna()
+            if rest.any():
+                out[rest] = parse_dates(u[rest])
+            return out.astype("datetime64[ns]")
+        return parse_dates(u).astype("datetime64[ns]")
+
+    return parse
+
+
+def _convert_scale(values: pd.Series, src: tuple[float, float], dst: tuple[float, float]):
+    """Onto the metric's scale: kept when the top matches (1-10 NPS), else linear (1-5 CES -> 1-7)."""
+    if src == dst or (src[1] == dst[1] and src[0] >= dst[0]):
+        return values
+    return dst[0] + (values - src[0]) * (dst[1] - dst[0]) / (src[1] - src[0])
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Stripped text with HTML entities resolved; blank cells become <NA>."""
+    t = s.astype("string").str.strip()
+    amp = t.str.contains("&", regex=False, na=False)
+    if amp.any():
+        import html
+
+        t[amp] = t[amp].map(html.unescape).str.strip()
+    return t.where(t.ne(""), pd.NA)
+
+
+def load_feedback(
+    path: str | Path,
+    mapping: str | Path | Mapping | None = None,
+    *,
+    drop_duplicates: bool | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read a feedback export into the feedback table.
+
+    Args:
+        path: CSV (UTF-8, BOM, GB18030) or XLSX file.
+        mapping: a mapping YAML path, a shipped mapping name, a Mapping, or None (project layout).
+        drop_duplicates: override the mapping's `duplicates:` rule.
+    Returns:
+        (frame, problems): one row per kept record with `_row` (spreadsheet row), the eleven
+        feedback fields (absent ones empty, product/channel filled with the mapping's default)
+        and the mapping's `keep` columns; problems are warnings for rows that were excluded
+        or repaired. Raises DataError when the file or its columns cannot work at all.
+    """
+    path = Path(path)
+    m = load_mapping(mapping)
+    name = path.name
+    frame, err = read_frame(path)
+    if err:
+        raise DataError([Problem(name, None, "-", err)])
+    found = match_columns(m, frame.columns)
+    available = ", ".join(map(str, frame.columns))
+    missing = [f for f in m.required if f not in found]
+    if missing or not set(found) & {"nps", "csat", "ces", "text"}:
+        what = (
+            f"column(s) {', '.join(missing)} not found"
+            if missing
+            else "no score or text column found"
+        )
+        fits = [f for f in fitting_mappings(frame.columns) if f != m.name]
+        hint = (
+            f"this file fits --mapping {' or '.join(fits)}"
+            if fits
+            else "write a mapping YAML naming the columns and pass --mapping FILE"
+        )
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    1,
+                    "-",
+                    f"{what} with mapping '{m.name}' (the file has: {available}); {hint}",
+                )
+            ]
+        )
+    rep = _Reporter(name)
+    n = len(frame)
+    rows = pd.Series(np.arange(n, dtype="int64") + 2)
+    out = pd.DataFrame({ROW: rows})
+    for f in FIELDS:
+        spec = m.fields.get(f, FieldSpec())
+        if f not in found:
+            if f in SCORES:
+                out[f] = np.nan
+            elif f in DATES:
+                out[f] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+            else:
+                out[f] = pd.Series(spec.default, index=out.index, dtype="string")
+            continue
+        col = found[f]
+        raw = frame[col].astype("string").str.strip()
+        raw = raw.where(raw.ne(""), pd.NA)
+        if f in SCORES:
+            values = _by_unique(raw, _read_number(spec.values))
+            unreadable = values.isna() & raw.notna()
+            if unreadable.any():
+                idx = np.flatnonzero(unreadable)
+                rep.rows(
+                    rows.iloc[idx],
+                    col,
+                    (f"'{raw.iat[i]}' is not a score; the row counts without it" for i in idx),
+                )
+            lo, hi = spec.scale or SCORES[f]
+            bad = values.notna() & ((values < lo) | (values > hi))
+            if bad.any():
+                idx = np.flatnonzero(bad)
+                rep.rows(
+                    rows.iloc[idx],
+                    col,
+                    (
+                        f"{values.iat[i]:g} is outside the {f} scale {lo:g}-{hi:g}; excluded"
+                        for i in idx
+                    ),
+                )
+                values = values.where(~bad)
+            out[f] = _convert_scale(values, (lo, hi), SCORES[f]).astype("float64")
+        elif f in DATES:
+            values = _by_unique(raw, _read_date(spec.format))
+            bad = values.isna() & raw.notna()
+            if bad.any():
+                idx = np.flatnonzero(bad)
+                rep.rows(
+                    rows.iloc[idx],
+                    col,
+                    (f"'{raw.iat[i]}' is not a date; write it as YYYY-MM-DD" for i in idx),
+                )
+            out[f] = values.astype("datetime64[ns]")
+        elif f == "text":
+            out[f] = _text(frame[col])
+        else:
+            v = _text(frame[col]) if f in ("product", "channel") else raw
+            if f == "lang":
+                v = v.str.lower().str[:2]
+            if spec.default is not None:
+                v = v.fillna(spec.default)
+            out[f] = v.astype("string")
+    for k in m.keep:
+        hit = next((c for c in frame.columns if _header_key(c) == _header_key(k)), None)
+        if hit is not None and k not in out:
+            out[k] = frame[hit].astype("string")
+    _check_resolution(out, found, rep)
+    if "text" in found:
+        blank = out["text"].isna()
+        if blank.all():
+            rep.problems.append(Problem(name, None, found["text"], "every text cell is empty"))
+        elif blank.any():
+            rep.problems.append(
+                Problem(
+                    name,
+                    None,
+                    found["text"],
+                    f"{int(blank.sum()):,} rows have an empty text; they count in the scores "
+                    "but not in sentiment and themes",
+                    "warning",
+                )
+            )
+    drop = (m.duplicates == "drop") if drop_duplicates is None else drop_duplicates
+    out = _duplicates(out, frame, found, rep, drop)
+    return out.reset_index(drop=True), rep.problems
+
+
+def _check_resolution(out: pd.DataFrame, found: dict, rep: _Reporter) -> None:
+    """A resolved date before the feedback date is a typing error: reported, not used."""
+    if "resolved_date" not in found or "date" not in found:
+        return
+    before = out["resolved_date"] < out["date"]
+    if before.any():
+        idx = np.flatnonzero(before)
+        rep.rows(
+            out[ROW].iloc[idx],
+            found["resolved_date"],
+            (
+                f"resolved {out['resolved_date'].iat[i]:%Y-%m-%d} before the feedback date "
+                f"{out['date'].iat[i]:%Y-%m-%d}; not used"
+                for i in idx
+            ),
+        )
+        out.loc[before, "resolved_date"] = pd.NaT
+
+
+def _duplicates(out: pd.DataFrame, frame: pd.DataFrame, found: dict, rep: _Reporter, drop: bool):
+    """Rows repeating an earlier row's id (or, without ids, every cell of the file row):
+    reported, and dropped unless the mapping says `duplicates: keep`."""
+    by_id = "feedback_id" in found
+    if by_id:
+        has = out["feedback_id"].notna().to_numpy()
+        key = pd.util.hash_pandas_object(out["feedback_id"], index=False).to_numpy()
+    else:
+        has = np.ones(len(out), dtype=bool)
+        key = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    key = pd.Series(key, index=out.index)
+    dup = pd.Series(has, index=out.index) & key.duplicated()
+    if not dup.any():
+        return out
+    first = out[ROW].groupby(key).transform("first")
+    idx = np.flatnonzero(dup)
+    action = "dropped" if drop else "kept"
+    what = (lambda i: f"id {out['feedback_id'].iat[i]}") if by_id else (lambda i: "every cell")
+    rep.rows(
+        out[ROW].iloc[idx],
+        found.get("feedback_id", "-"),
+        (f"repeats row {first.iat[i]} ({what(i)}); {action}" for i in idx),
+    )
+    rep.problems.append(
+        Problem(rep.file, None, "-", f"{len(idx):,} duplicate rows {action}", "warning")
+    )
+    return out[~dup] if drop else out
