@@ -23,23 +23,13 @@ def parse_source(text) -> tuple[str, str, str | None] | None:
 
 
 def feedback_metric(rows: pd.DataFrame, metric: str) -> float:
-    """NPS (-100..100), CSAT share of 4-5 in % , CES mean, or share resolved within 14 days in %."""
-    if metric == "nps":
-        s = rows["nps"].dropna()
-        return float(100 * ((s >= 9).mean() - (s <= 6).mean())) if len(s) else np.nan
-    if metric == "csat":
-        s = rows["csat"].dropna()
-        return float(100 * (s >= 4).mean()) if len(s) else np.nan
-    if metric == "ces":
-        s = rows["ces"].dropna()
-        return float(s.mean()) if len(s) else np.nan
-    if metric == "resolved_14d":
-        tickets = rows[rows["status"].notna()]
-        if not len(tickets):
-            return np.nan
-        days = (tickets["resolved_date"] - tickets["date"]).dt.days
-        return float(100 * (days.le(14) & tickets["resolved_date"].notna()).mean())
-    return np.nan
+    """NPS (-100..100), CSAT share of 4-5 in % , CES mean, or share resolved within 14 days in %.
+
+    One implementation for reports and KPIs: kpi_helpers.feedback.metrics.
+    """
+    from .feedback.metrics import kpi_value
+
+    return kpi_value(rows, metric)
 
 
 def derived_actuals(
