@@ -16,6 +16,17 @@ CARD_COLUMNS = [
 ]  # fmt: skip
 
 
+def _is_lower(direction) -> np.ndarray:
+    """True where the direction is 'lower'; a missing direction (NA) reads as higher."""
+    d = np.asarray(direction, dtype=object)
+    try:
+        return np.asarray(d == "lower", dtype=bool)
+    except TypeError:  # pd.NA refuses to compare
+        return np.array([isinstance(v, str) and v == "lower" for v in d.ravel()], bool).reshape(
+            d.shape
+        )
+
+
 def score_values(
     actual, threshold, target, stretch, direction, policy: ScoringPolicy = DEFAULT_POLICY
 ) -> np.ndarray:
@@ -25,7 +36,7 @@ def score_values(
     target's points. A missing actual gives NaN.
     """
     a, t, g, s = (np.asarray(x, dtype="float64") for x in (actual, threshold, target, stretch))
-    sign = np.where(np.asarray(direction, dtype=object) == "lower", -1.0, 1.0)
+    sign = np.where(_is_lower(direction), -1.0, 1.0)
     a, t, g, s = a * sign, t * sign, g * sign, s * sign
     pt, pg, ps = policy.threshold_points, policy.target_points, policy.stretch_points
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -46,7 +57,7 @@ def achievement_ratio(actual, target, direction) -> np.ndarray:
     lower target by 10 % reads 1.10. Undefined (NaN) when the target is zero or negative.
     """
     a, g = np.asarray(actual, dtype="float64"), np.asarray(target, dtype="float64")
-    lower = np.asarray(direction, dtype=object) == "lower"
+    lower = _is_lower(direction)
     safe = np.where(g > 0, g, np.nan)
     ratio = a / safe
     return np.where(lower, 2.0 - ratio, ratio)
