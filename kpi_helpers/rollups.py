@@ -16,12 +16,17 @@ def by_dimension(card: pd.DataFrame) -> pd.DataFrame:
     return out.merge(w, on=["pm_id", "dimension"])
 
 
-def strategic_weights(card: pd.DataFrame, company: Company) -> pd.DataFrame:
+def strategic_weights(
+    card: pd.DataFrame, company: Company, period: str | None = None
+) -> pd.DataFrame:
     """Each KPI's effective strategic weight: its weight within the PM x its goal's share of the objective.
 
-    Goals share their objective equally. KPIs whose goal is not in the strategy get NaN.
+    Goals share their objective equally. KPIs whose goal is not in the strategy (in `period`, when
+    given) get NaN.
     """
     goals = company.goals_frame()
+    if period is not None:
+        goals = goals[goals["goal_id"].isin(company.active_goal_ids(period))]
     goals["goal_share"] = 1.0 / goals.groupby("objective_id")["goal_id"].transform("size")
     out = card.merge(
         goals[["goal_id", "objective_id", "objective_weight", "goal_share"]],
@@ -34,7 +39,7 @@ def strategic_weights(card: pd.DataFrame, company: Company) -> pd.DataFrame:
 
 def by_objective(card: pd.DataFrame, company: Company, period: str | None = None) -> pd.DataFrame:
     """Per objective: score weighted by effective strategic weight, coverage, and KPI count (0 = uncovered)."""
-    sw = strategic_weights(card, company)
+    sw = strategic_weights(card, company, period)
     scored = weighted_total(
         sw.dropna(subset=["objective_id"]), "objective_id", weight="strategic_weight"
     )
