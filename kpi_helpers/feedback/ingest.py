@@ -63,7 +63,7 @@ class Mapping:
     source: str = ""
 
 
-def _header_key(text: object) -> str:
+def header_key(text: object) -> str:
     """Headers compare without case, spaces and full-width forms: 推荐意愿（0-10） == 推荐意愿(0-10)."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
@@ -104,7 +104,7 @@ def _parse_field(name: str, spec, where: str) -> FieldSpec:
                 where, name, "scale must be [low, high] such as [1, 5], and only on nps/csat/ces"
             )
         scale = (float(scale[0]), float(scale[1]))
-    values = {_header_key(k): float(v) for k, v in (spec.get("values") or {}).items()}
+    values = {header_key(k): float(v) for k, v in (spec.get("values") or {}).items()}
     default = spec.get("default")
     return FieldSpec(
         columns=cols,
@@ -184,12 +184,12 @@ def match_columns(mapping: Mapping, columns) -> dict[str, str]:
     """field -> the file's header holding it (first candidate present wins)."""
     by_key: dict[str, str] = {}
     for c in columns:
-        by_key.setdefault(_header_key(c), c)
+        by_key.setdefault(header_key(c), c)
     found = {}
     for name, spec in mapping.fields.items():
         for cand in spec.columns:
-            if _header_key(cand) in by_key:
-                found[name] = by_key[_header_key(cand)]
+            if header_key(cand) in by_key:
+                found[name] = by_key[header_key(cand)]
                 break
     return found
 
@@ -240,7 +240,7 @@ def _read_number(values: dict[str, float]):
         def one(v) -> float:
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 return np.nan
-            key = _header_key(v)
+            key = header_key(v)
             if key in values:
                 return values[key]
             if key and set(key) <= {"★", "☆"}:
@@ -274,7 +274,7 @@ def _convert_scale(values: pd.Series, src: tuple[float, float], dst: tuple[float
     return dst[0] + (values - src[0]) * (dst[1] - dst[0]) / (src[1] - src[0])
 
 
-def _text(s: pd.Series) -> pd.Series:
+def clean_text(s: pd.Series) -> pd.Series:
     """Stripped text with HTML entities resolved; blank cells become <NA>."""
     t = s.astype("string").str.strip()
     amp = t.str.contains("&", regex=False, na=False)
@@ -387,16 +387,16 @@ def load_feedback(
                 )
             out[f] = values.astype("datetime64[ns]")
         elif f == "text":
-            out[f] = _text(frame[col])
+            out[f] = clean_text(frame[col])
         else:
-            v = _text(frame[col]) if f in ("product", "channel") else raw
+            v = clean_text(frame[col]) if f in ("product", "channel") else raw
             if f == "lang":
                 v = v.str.lower().str[:2]
             if spec.default is not None:
                 v = v.fillna(spec.default)
             out[f] = v.astype("string")
     for k in m.keep:
-        hit = next((c for c in frame.columns if _header_key(c) == _header_key(k)), None)
+        hit = next((c for c in frame.columns if header_key(c) == header_key(k)), None)
         if hit is not None and k not in out:
             out[k] = frame[hit].astype("string")
     _check_resolution(out, found, rep)
