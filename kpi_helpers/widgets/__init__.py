@@ -1,0 +1,66 @@
+"""Interactive controls for analysts in JupyterLab / Notebook 7; never shown in headless runs.
+
+Importing this package does not import ipywidgets: the panel functions below do that only
+when a notebook actually shows a control. Each function displays its panel and returns it.
+
+    if show_controls(interactive):
+        whatif_panel(ctx)
+"""
+
+from __future__ import annotations
+
+from .acceptance import ReviewDecisions
+from .explorer import ThemeExplorer
+from .mode import HEADLESS_ENV, LAB_ENV, auto_interactive, show_controls
+from .pickers import PickerState, Selection
+from .whatif import WhatIf
+
+__all__ = [
+    "HEADLESS_ENV",
+    "LAB_ENV",
+    "PickerState",
+    "ReviewDecisions",
+    "Selection",
+    "ThemeExplorer",
+    "WhatIf",
+    "auto_interactive",
+    "explorer_panel",
+    "pickers",
+    "review_panel",
+    "show_controls",
+    "whatif_panel",
+]
+
+
+def _shown(build, *args, **kwargs):
+    # A second guard besides the notebook's `if show_controls(...)`: a headless run never
+    # builds a widget, so an executed notebook or HTML report cannot hold a dead one.
+    from .mode import _flag
+
+    if _flag(HEADLESS_ENV):
+        return None
+    from . import ui
+
+    panel = getattr(ui, build)(*args, **kwargs)
+    ui.show(panel)
+    return panel
+
+
+def whatif_panel(ctx, pm_id: str | None = None):
+    """Show the what-if panel (targets and weights sliders, new score / band / rank, save)."""
+    return _shown("whatif_panel", ctx, pm_id)
+
+
+def explorer_panel(ctx, feedback=None):
+    """Show the theme and sentiment explorer (a theme's trend and its comments)."""
+    return _shown("explorer_panel", ctx, feedback)
+
+
+def review_panel(ctx, proposal, period: str | None = None):
+    """Show accept / reject toggles for a review proposal and the export of the accepted rows."""
+    return _shown("review_panel", ctx, proposal, period)
+
+
+def pickers(ctx, render, fields=("period", "pm", "lang")):
+    """Show period / PM / team / product / language pickers that re-run `render` in place."""
+    return _shown("pickers", ctx, render, fields)

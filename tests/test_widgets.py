@@ -1,0 +1,319 @@
+"""The interactive controls, driven in Python as a person would drive them, with no browser."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kpi_helpers.context import open_period
+from kpi_helpers.scaffold import init_data_folder
+from kpi_helpers.widgets import (
+    HEADLESS_ENV,
+    LAB_ENV,
+    PickerState,
+    ReviewDecisions,
+    ThemeExplorer,
+    WhatIf,
+    auto_interactive,
+    show_controls,
+)
+from kpi_helpers.widgets.fragments import write_new_csv
+
+ui = pytest.importorskip("kpi_helpers.widgets.ui")
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """The `kpi-workbook init` example: pm01 owns K01-K03, pm02 K04-K06; latest period 2026-Q2."""
+    return init_data_folder(tmp_path / "data")
+
+
+@pytest.fixture
+def ctx(data: Path):
+    return open_period(data, lang="en")
+
+
+def shown_total(panel) -> float:
+    """The tried total the panel shows for its PM."""
+    m = re.search(r'class="kpi-whatif-total">([^<]+)<', panel.result.value)
+    return float(m.group(1).replace(",", ""))
+
+
+def data_files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+# -- when controls are shown ----------------------------------------------------------------
+
+
+def test_controls_hidden_in_plain_python_and_headless_runs(monkeypatch):
+    monkeypatch.delenv(HEADLESS_ENV, raising=False)
+    monkeypatch.delenv(LAB_ENV, raising=False)
+    assert auto_interactive(False) is False
+    assert show_controls(True) is True
+    monkeypatch.setenv(LAB_ENV, "1")
+    assert auto_interactive(False) is False  # not a Jupyter kernel
+    monkeypatch.setenv(HEADLESS_ENV, "1")
+    assert show_controls(True) is False  # a headless run never shows a widget
+
+
+def test_lab_kernel_shows_controls_by_default(monkeypatch):
+    from kpi_helpers.widgets import mode
+
+    monkeypatch.setattr(mode, "in_kernel", lambda: True)
+    monkeypatch.delenv(HEADLESS_ENV, raising=False)
+    monkeypatch.setenv(LAB_ENV, "1")
+    assert auto_interactive(False) is True
+    monkeypatch.delenv(LAB_ENV)
+    assert auto_interactive(False) is False
+    monkeypatch.setenv(LAB_ENV, "1")
+    monkeypatch.setenv(HEADLESS_ENV, "1")
+    assert auto_interactive(False) is False
+
+
+def test_headless_run_builds_no_widget(monkeypatch, ctx):
+    import kpi_helpers.widgets as widgets
+
+    monkeypatch.setenv(HEADLESS_ENV, "1")
+    assert widgets.whatif_panel(ctx) is None
+
+
+def test_importing_the_package_does_not_import_ipywidgets():
+    code = "import sys, kpi_helpers.widgets; print('ipywidgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- what-if ----------------------------------------------------------------------------------
+
+
+def test_moving_the_target_slider_changes_score_band_and_rank(ctx):
+    panel = ui.whatif_panel(ctx, "pm01")
+    assert panel.kpi.value == "K01"
+    assert shown_total(panel) == pytest.approx(107.9)
+    # K01: actual 11800, threshold 9000, stretch 13000; a target of 13000 gives 60 + 40*2800/4000
+    panel.set_level("target", 13000)
+    k = panel.state.kpi("K01")
+    assert k.score_before == pytest.approx(108.0)
+    assert k.score_after == pytest.approx(88.0)
+    assert shown_total(panel) == pytest.approx(99.9)
+    row = panel.state.pm_total("pm01")
+    assert (row["band_before"], row["band"]) == ("A", "B")
+    assert "107.9" in panel.result.value  # the original stays next to the tried value
+
+
+def test_raising_the_threshold_past_the_actual_scores_zero_and_warns(ctx):
+    panel = ui.whatif_panel(ctx, "pm01")
+    panel.set_level("threshold", 12000)
+    assert panel.state.kpi("K01").score_after == 0.0
+    panel.set_level("target", 11500)
+    assert "kpi-whatif-problem" in panel.result.value
+
+
+def test_weights_keep_summing_to_100(ctx):
+    panel = ui.whatif_panel(ctx, "pm01")
+    panel.set_weight("K01", 60)
+    weights = panel.state.weights("pm01")
+    assert weights.sum() == pytest.approx(100.0)
+    # K02 : K03 keep their 35 : 25 proportion
+    assert weights["K02"] == pytest.approx(40 * 35 / 60)
+    assert weights["K03"] == pytest.approx(40 * 25 / 60)
+    shown = {k: s.value for k, s in panel.weight_sliders.items()}
+    assert shown == {"K01": 60.0, "K02": 23.3, "K03": 16.7}
+    panel.set_weight("K03", 0)
+    assert panel.state.weights("pm01").sum() == pytest.approx(100.0)
+    assert panel.state.weights("pm01")["K03"] == 0.0
+
+
+def test_weights_of_zero_others_are_shared_equally(ctx):
+    state = WhatIf(ctx.evaluation.card, ctx.ds.company, ctx.period)
+    state.set_weight("K01", 100)
+    state.set_weight("K01", 40)
+    assert state.weights("pm01").to_dict() == {"K01": 40.0, "K02": 30.0, "K03": 30.0}
+
+
+def test_saved_fragment_is_a_new_targets_file_and_data_is_untouched(ctx, data):
+    before = data_files(data)
+    panel = ui.whatif_panel(ctx, "pm01")
+    panel.set_level("target", 12000)
+    panel.set_weight("K02", 20)
+    paths = panel.save()
+    assert len(paths) == 2 and all(p.parent == data / "whatif" for p in paths)
+    assert data_files(data) == before
+    targets = pd.read_csv(paths[0], encoding="utf-8-sig")
+    assert list(targets.columns) == ["period", "kpi_id", "threshold", "target", "stretch"]
+    assert targets.to_dict("records") == [
+        {"period": "2026-Q2", "kpi_id": "K01", "threshold": 9000, "target": 12000, "stretch": 13000}
+    ]
+    weights = pd.read_csv(paths[1], encoding="utf-8-sig")
+    assert weights["weight"].sum() == pytest.approx(100.0)
+    assert str(paths[0]) in panel.message.value
+    again = panel.save()
+    assert set(again).isdisjoint(paths)  # a second save never overwrites the first
+    assert len(list((data / "whatif").iterdir())) == 4
+
+
+def test_save_without_changes_writes_nothing(ctx, data):
+    panel = ui.whatif_panel(ctx)
+    assert panel.save() == []
+    assert not (data / "whatif").exists()
+    assert "Nothing changed" in panel.message.value
+
+
+def test_write_new_csv_never_overwrites(tmp_path):
+    frame = pd.DataFrame({"a": [1]})
+    now = datetime(2026, 7, 1, 9, 30)
+    first = write_new_csv(frame, tmp_path, "targets_2026-Q3", now)
+    second = write_new_csv(frame, tmp_path, "targets_2026-Q3", now)
+    assert first.name == "targets_2026-Q3_20260701-093000.csv"
+    assert second.name == "targets_2026-Q3_20260701-093000-2.csv"
+
+
+def test_switching_pm_loads_its_kpis_and_reset_restores(ctx):
+    panel = ui.whatif_panel(ctx, "pm01")
+    panel.set_level("target", 13000)
+    panel.pm.value = "pm02"
+    assert panel.kpi.value == "K04"
+    assert set(panel.weight_sliders) == {"K04", "K05", "K06"}
+    assert panel.levels["target"].value == 32.0  # 2026-Q2 override from targets.csv
+    panel.reset()
+    assert panel.state.changed_targets().empty
+
+
+def test_lower_is_better_kpi(ctx):
+    state = WhatIf(ctx.evaluation.card, ctx.ds.company, ctx.period)
+    # K03 (lower): actual 12, threshold 20, target 15, stretch 10 -> 112 points
+    assert state.kpi("K03").score_after == pytest.approx(112.0)
+    state.set_target("K03", 12)
+    assert state.kpi("K03").score_after == pytest.approx(100.0)
+    assert state.kpi("K03").problem is None
+
+
+# -- pickers ----------------------------------------------------------------------------------
+
+
+def test_pickers_rerender_with_the_chosen_period_pm_and_language(ctx):
+    seen = []
+    panel = ui.pickers(ctx, lambda c: seen.append((c.period, c.pm, c.lang)))
+    assert seen == [("2026-Q2", "", "en")]
+    panel.pick("period", "2026-Q1")
+    panel.pick("pm", "pm02")
+    panel.pick("lang", "zh")
+    assert seen[-1] == ("2026-Q1", "pm02", "zh")
+    assert len(seen) == 4
+
+
+def test_team_and_product_pickers_narrow_the_pms(ctx):
+    state = PickerState(ctx.ds, ctx.period, "en")
+    assert [v for _, v in state.options("team")] == [None, "体验组", "增长组"]
+    state.set("product", "记账小程序")
+    assert state.pm_ids() == ["pm01"]
+    assert set(state.filter(ctx.evaluation.card)["kpi_id"]) == {"K01", "K02", "K03"}
+    with pytest.raises(ValueError):
+        state.set("period", "2030-Q1")
+
+
+# -- theme explorer ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tagged() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-01-05", "2026-02-10", "2026-04-01", "2026-05-02"]),
+            "product": ["App", "App", "Mini", "App"],
+            "text": ["sync fails <b>again</b>", "love it", "sync slow", "sync & login broken"],
+            "sentiment": ["negative", "positive", "negative", "negative"],
+            "themes": [["sync"], ["praise"], ["sync"], ["sync", "login"]],
+        }
+    )
+
+
+def test_explorer_trend_and_escaped_comments(tagged):
+    panel = ui.ExplorerPanel(ThemeExplorer(tagged), "en")
+    assert panel.theme.value == "sync"  # the most frequent theme first
+    trend = panel.state.trend()
+    assert trend[["period", "n", "negative"]].to_dict("records") == [
+        {"period": "2026-Q1", "n": 1, "negative": 1},
+        {"period": "2026-Q2", "n": 2, "negative": 2},
+    ]
+    html = panel.comments.value
+    assert "&lt;b&gt;again&lt;/b&gt;" in html and "<b>again" not in html
+    assert "sync &amp; login broken" in html
+    panel.select("sync", product="Mini")
+    assert "sync slow" in panel.comments.value and "again" not in panel.comments.value
+    panel.select("praise")
+    assert "love it" in panel.comments.value
+
+
+def test_tag_themes_follows_the_theme_table():
+    from kpi_helpers.widgets.explorer import tag_themes
+
+    feedback = pd.DataFrame(
+        {"text": ["同步失败", "The app crashes", "great"], "lang": ["zh", "en", "en"]}
+    )
+    themes = pd.DataFrame(
+        {
+            "lang": ["zh", "en"],
+            "theme": ["同步", "crash"],
+            "source": ["keywords", "discovered"],
+            "terms": [["同步"], ["crashes"]],
+        }
+    )
+    assert tag_themes(feedback, themes)["themes"].tolist() == [["同步"], ["crash"], []]
+
+
+# -- review acceptance -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def proposal() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kpi_id": ["K01", "K04", "K06"],
+            "threshold": [10000, None, None],
+            "target": [12000, 36, None],
+            "stretch": [14000, None, None],
+            "reason": ["always above target", "<i>too easy</i>", "retire: goal left strategy"],
+        }
+    )
+
+
+def test_review_accept_reject_and_export(ctx, data, proposal):
+    before = data_files(data)
+    panel = ui.review_panel(ctx, proposal)
+    assert panel.state.period == "2026-Q3"
+    assert "&lt;i&gt;too easy&lt;/i&gt;" in panel.widget.children[2].children[1].value
+    assert panel.export() is None  # nothing accepted yet
+    panel.decide("K01", "accepted")
+    panel.decide("K04", "rejected")
+    panel.decide("K06", "accepted")  # no levels: cannot go to targets.csv
+    assert "2 accepted, 1 rejected" in panel.counts.value
+    path = panel.export()
+    assert path.parent == data / "review" and data_files(data) == before
+    rows = pd.read_csv(path, encoding="utf-8-sig")
+    assert rows.to_dict("records") == [
+        {
+            "period": "2026-Q3",
+            "kpi_id": "K01",
+            "threshold": 10000,
+            "target": 12000,
+            "stretch": 14000,
+        }
+    ]
+    assert "1" in panel.message.value and str(path) in panel.message.value
+
+
+def test_review_accept_all(proposal):
+    state = ReviewDecisions(proposal, "2026-Q3")
+    state.accept_all()
+    assert state.counts() == {"pending": 0, "accepted": 3, "rejected": 0}
+    assert list(state.accepted()["kpi_id"]) == ["K01", "K04"]
+    with pytest.raises(ValueError):
+        state.decide("K01", "maybe")
