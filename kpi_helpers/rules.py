@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +34,7 @@ class Folder:
     company_path: Path | None
     unreadable: set[str]  # files whose content cannot be used at all
     missing: set[tuple[str, str]]  # (file, column) of required columns that are absent
+    _rows: dict[str, list[dict]] = field(default_factory=dict, init=False, repr=False)
 
     def has(self, name: str, column: str) -> bool:
         file = self.files[name]
@@ -59,7 +60,10 @@ class Folder:
         return sorted({p for p in map(self.period, cells) if p})
 
     def rows(self, name: str) -> list[dict]:
-        return self.frames[name].to_dict("records")
+        """The table's rows as dicts (computed once: several rules walk the same table)."""
+        if name not in self._rows:
+            self._rows[name] = self.frames[name].to_dict("records")
+        return self._rows[name]
 
 
 def cross_file_problems(folder: Folder) -> list[Problem]:

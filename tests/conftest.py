@@ -1,0 +1,46 @@
+"""Shared fixtures: a small valid data folder and helpers to rewrite its files."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kpi_helpers.scaffold import init_data_folder
+
+
+@pytest.fixture
+def tiny_data(tmp_path: Path) -> Path:
+    """A small valid data folder (the `kpi-workbook init` example): 2 PMs, 6 KPIs, 2026-Q1..Q2.
+
+    Spreadsheet rows: kpis.csv K01..K06 are rows 2..7 (pm01 owns K01-K03, pm02 K04-K06);
+    actuals.csv has 2026-Q1 K01..K06 in rows 2..7 and 2026-Q2 in rows 8..13.
+    """
+    return init_data_folder(tmp_path / "data")
+
+
+@pytest.fixture
+def write_csv(tiny_data: Path):
+    """write_csv(name, text, encoding="utf-8") writes `text` (dedented) as a file of tiny_data."""
+
+    def write(name: str, text: str, encoding: str = "utf-8") -> Path:
+        path = tiny_data / name
+        path.write_bytes(textwrap.dedent(text).lstrip("\n").encode(encoding))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def edit_file(tiny_data: Path):
+    """edit_file(name, old, new) replaces the first `old` in a file of tiny_data; `old` must occur."""
+
+    def edit(name: str, old: str, new: str) -> Path:
+        path = tiny_data / name
+        text = path.read_text(encoding="utf-8-sig")
+        assert old in text, f"{old!r} is not in {name}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return path
+
+    return edit
