@@ -59,7 +59,9 @@ def test_project_layout_with_every_quirk(tmp_path):
     assert list(df["date"].iloc[:3].dt.day) == [5, 6, 7]
     assert any(m.startswith("feedback.csv:6: date:") and "not a date" in m for m in text)
     # out-of-range and unreadable scores: reported by row, excluded
-    assert any(m.startswith("feedback.csv:3: nps:") and "outside the nps scale 0-10" in m for m in text)
+    assert any(
+        m.startswith("feedback.csv:3: nps:") and "outside the nps scale 0-10" in m for m in text
+    )
     assert any(m.startswith("feedback.csv:4: csat:") for m in text)
     assert any(m.startswith("feedback.csv:6: ces:") for m in text)
     assert any(m.startswith("feedback.csv:6: nps:") and "'abc' is not a score" in m for m in text)
@@ -93,7 +95,9 @@ def test_gb18030_and_xlsx_exports(tmp_path):
 
 def test_many_bad_rows_are_listed_then_counted(tmp_path):
     rows = "\n".join(f"F{i},2026-01-01,App,x,12,,,t" for i in range(MAX_LISTED + 15))
-    path = write(tmp_path / "feedback.csv", "feedback_id,date,product,channel,nps,csat,ces,text\n" + rows)
+    path = write(
+        tmp_path / "feedback.csv", "feedback_id,date,product,channel,nps,csat,ces,text\n" + rows
+    )
     _, problems = load_feedback(path)
     nps = [p for p in problems if p.column == "nps"]
     assert len(nps) == MAX_LISTED + 1

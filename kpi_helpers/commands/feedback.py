@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..feedback.ingest import load_feedback, load_mapping
-from ..feedback.metrics import SENTIMENTS, feedback_metrics, with_sentiment
+from ..feedback.metrics import SENTIMENTS, add_period, feedback_metrics, with_sentiment
 from ..feedback.themes import load_keywords, themes
 from .common import clean, print_json, print_table
 
@@ -63,8 +63,8 @@ def analyse(args) -> dict:
     df, problems = load_feedback(Path(args.input), mapping)
     for p in problems:
         print(str(p), file=sys.stderr)
-    df = with_sentiment(df)
     cadence = args.cadence
+    df = add_period(with_sentiment(df), cadence)
     return {
         "rows": df,
         "overall": feedback_metrics(df, by=[]),

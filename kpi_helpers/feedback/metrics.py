@@ -23,7 +23,10 @@ def add_period(df: pd.DataFrame, cadence: str = "quarter") -> pd.DataFrame:
     """Copy of df with a `period` column; an export without any date is one period 'all'."""
     if "date" not in df or df["date"].isna().all():
         return df.assign(period=pd.Series(ALL, index=df.index, dtype="string"))
-    return df.assign(period=period_of_dates(df["date"], cadence))
+    codes, days = pd.factorize(df["date"].dt.normalize(), use_na_sentinel=True)
+    periods = period_of_dates(pd.Series(days), cadence).reset_index(drop=True)
+    period = pd.Series(periods.reindex(codes).to_numpy(), index=df.index, dtype="string")
+    return df.assign(period=period)
 
 
 def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
