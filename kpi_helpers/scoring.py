@@ -111,7 +111,7 @@ def scorecard(
     )
     card["actual"] = card["kpi_id"].map(act["value"]).astype("float64")
     derived = act["derived"] if "derived" in act else pd.Series(False, index=act.index)
-    card["derived"] = card["kpi_id"].map(derived).fillna(False).astype(bool)
+    card["derived"] = card["kpi_id"].map(derived).eq(True).to_numpy(bool)
     card["missing"] = card["actual"].isna()
     card["score"] = score_values(
         card["actual"],
