@@ -12,7 +12,7 @@ from ..feedback.metrics import SENTIMENTS, add_period, feedback_metrics, with_se
 from ..feedback.themes import load_keywords, themes
 from .common import clean, print_json, print_table
 
-TOP_THEMES = 10
+TOP_THEMES = 15
 
 
 def _keywords(args) -> list[dict]:

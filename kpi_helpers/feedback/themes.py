@@ -19,12 +19,13 @@ import yaml
 from ..errors import DataError, Problem
 from ..stats import Z95
 
-DISCOVERY_SAMPLE = 20_000  # distinct texts per language used to discover themes
+DISCOVERY_SAMPLE = 10_000  # distinct texts per language used to discover themes
 EXAMPLES = 3
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 _EN_TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
-# jieba's part-of-speech classes that never name a theme (adverbs, pronouns, particles, ...)
-_FUNCTION_TAGS = ("d", "r", "c", "p", "u", "m", "q", "t", "f", "y", "e", "o", "z", "k", "h", "x")
+# jieba's part-of-speech tags of words that can name a theme: nouns, verbal and adjectival nouns
+_NOUN_TAGS = ("n", "vn", "an")
+_ADVERB_START = set("太很挺好不没超真特最更会也都还就才又再新老已被把让给在是有")
 THEME_COLUMNS = [
     "lang",
     "theme",
@@ -66,32 +67,35 @@ def _jieba():
 
 
 @lru_cache(maxsize=1)
-def _zh_background() -> tuple[dict[str, int], float, dict[str, str]]:
-    """jieba's dictionary: word frequency in general Chinese, its total, and part-of-speech tags."""
-    tok = _jieba()
-    freq, tags = {}, {}
-    with tok.get_dict_file() as f:
-        for line in f:
-            parts = line.decode("utf-8").split()
-            if len(parts) >= 2:
-                freq[parts[0]] = int(parts[1])
-                if len(parts) >= 3:
-                    tags[parts[0]] = parts[2]
-    return freq, float(tok.total or sum(freq.values())), tags
+def _zh_tags() -> dict[str, str]:
+    """Part-of-speech tag of every word in jieba's dictionary (its third column)."""
+    with _jieba().get_dict_file() as f:
+        lines = f.read().decode("utf-8").split("\n")
+    return {p[0]: p[2] for p in (line.split(" ") for line in lines) if len(p) >= 3}
+
+
+def _theme_word(word: str, lang: str) -> bool:
+    """Could the word name a theme? Content words only: no stop-word, no single character, no
+    number; Chinese nouns (or words jieba does not know), English words not ending in -ly/-ed."""
+    if lang == "zh":
+        if not _CJK.match(word) or word in stopwords("zh"):
+            return False
+        tag = _zh_tags().get(word)
+        if tag is None:  # a word jieba found by itself: not if it starts like 太差, 很快, 新上
+            return word[0] not in _ADVERB_START and word[-1] not in "了的着过吧呢啊"
+        return tag.startswith(_NOUN_TAGS)
+    return len(word) > 2 and word not in stopwords("en") and not word.endswith(("ly", "ed"))
+
+
+def _words(text: str, lang: str) -> list[str]:
+    if lang == "zh":
+        return _jieba().lcut(text)
+    return _EN_TOKEN.findall(text.lower())
 
 
 def tokenize(text: str, lang: str) -> list[str]:
-    """Theme candidate words of one text: no stop-words, no single characters, no numbers."""
-    if lang == "zh":
-        stop = stopwords("zh")
-        _, _, tags = _zh_background()
-        return [
-            w
-            for w in _jieba().lcut(text)
-            if _CJK.match(w) and w not in stop and not tags.get(w, "n").startswith(_FUNCTION_TAGS)
-        ]
-    stop = stopwords("en")
-    return [w for w in _EN_TOKEN.findall(text.lower()) if len(w) > 2 and w not in stop]
+    """Theme candidate words of one text ("zh" or "en"), in order."""
+    return [w for w in _words(text, lang) if _theme_word(w, lang)]
 
 
 def load_keywords(path: str | Path) -> list[dict]:
@@ -156,17 +160,28 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
     word pair counts as a term when it makes up at least 30 % of its rarer word's occurrences.
     Returns columns term, df (documents in the sample), score; best first.
     """
-    u = pd.Series(texts.dropna().unique())
-    if len(u) > DISCOVERY_SAMPLE:
-        u = u.sample(DISCOVERY_SAMPLE, random_state=0)
-    n_docs = len(u)
+    sample = texts.dropna()
+    if len(sample) > DISCOVERY_SAMPLE:
+        sample = sample.sample(DISCOVERY_SAMPLE, random_state=0)
+    counts = sample.value_counts()  # each distinct text is segmented once, counted per row
+    n_docs = int(counts.sum())
     if not n_docs:
         return pd.DataFrame(columns=["term", "df", "score"])
     uni, bi = Counter(), Counter()
-    for t in u:
-        toks = tokenize(t, lang)
-        uni.update(set(toks))
-        bi.update({(a, b) for a, b in zip(toks, toks[1:], strict=False) if a != b})
+    seen: dict[str, bool] = {}  # words repeat: judge each once
+
+    def keep(w: str) -> str | None:
+        ok = seen.get(w)
+        if ok is None:
+            ok = seen[w] = _theme_word(w, lang)
+        return w if ok else None
+
+    for t, k in counts.items():
+        marks = [keep(w) for w in _words(t, lang)]
+        for w in {w for w in marks if w}:
+            uni[w] += k
+        for pair in {(a, b) for a, b in zip(marks, marks[1:], strict=False) if a and b and a != b}:
+            bi[pair] += k
     min_df = max(3, math.ceil(0.002 * n_docs))
     joiner = "" if lang == "zh" else " "
     terms: dict[str, int] = {}
@@ -183,13 +198,13 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
     excl = {e.lower() for e in exclude}
     rows = []
     if lang == "zh":
-        freq, total, _ = _zh_background()
+        freq, total = _jieba().FREQ, float(_jieba().total)
     for term, c in terms.items():
         if term.lower() in excl or any(e and e in term.lower() for e in excl):
             continue
         if lang == "zh":
             parts = [term] if term in freq else [w for w in _jieba().lcut(term)]
-            bg = np.prod([freq.get(w, 1) / total for w in parts]) if parts else 1e-9
+            bg = np.prod([(freq.get(w) or 1) / total for w in parts]) if parts else 1e-9
             dist = max(math.log((c / n_docs) / max(bg, 1e-12)), 0.0)
         else:
             dist = 1.0 + 0.5 * (joiner in term)
@@ -214,7 +229,9 @@ def _latest_two(periods: pd.Series) -> tuple[object, object]:
 
 def _examples(rows: pd.DataFrame, k: int = EXAMPLES) -> list[str]:
     """Texts typical of the theme: closest to its mean sentiment, of middling length, distinct."""
-    texts = rows["text"].drop_duplicates()
+    texts = rows["text"][
+        ~rows["text"].str.lower().str.replace(r"[\W_]+", "", regex=True).duplicated()
+    ]
     if len(texts) > 2000:
         texts = texts.sample(2000, random_state=0)
     cand = rows.loc[texts.index]
@@ -267,7 +284,7 @@ def themes(
     df: pd.DataFrame,
     keywords: list[dict] | str | Path | None = None,
     *,
-    top: int = 10,
+    top: int = 15,
     cadence: str = "quarter",
 ) -> pd.DataFrame:
     """Ranked themes per language of the texts in df.
