@@ -101,8 +101,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # proposal reasons
     "proposal.raise": (
-        "It beat its target in {periods} (last {last}); the target rises to {target}, not below the last actual, following the trend.",
-        "该指标在 {periods} 超过目标（最近一期 {last}）；按趋势把目标提高到 {target}，且不低于最近实际值。",
+        "It beat its target in {periods} (last {last}); the target moves to {target}, following the trend and never easier than the last actual.",
+        "该指标在 {periods} 连续达成目标（最近一期 {last}）；按趋势把目标调整为 {target}，且不比最近实际值更容易达成。",
     ),
     "proposal.ease": (
         "It stayed below its threshold in {periods} (last {last}); the target moves to {target}, one typical move beyond the trend, after you investigate the cause.",
@@ -115,13 +115,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 UNCHANGED_WHY: dict[str, tuple[str, str]] = {
-    "on_track": ("the last actuals lie between threshold and target", "最近实际值处于门槛值与目标值之间"),
+    "no_streak": ("it did not beat its target, nor stay below its threshold, two periods running", "最近两期既未连续达成目标，也未连续低于门槛值"),
     "no_data": ("there is no actual for {period} yet", "{period} 尚无实际值"),
     "short": ("fewer than two actuals so far", "目前实际值不足两期"),
     "new": ("the KPI starts in {next_period}", "该指标自 {next_period} 起生效"),
     "retire": ("its goal {goal_id} left the strategy; retire it rather than re-target it", "其子目标 {goal_id} 已退出战略，应停用而非调整目标"),
-    "rounding": ("the change would be smaller than the rounding step", "调整幅度小于取整步长"),
-    "mixed": ("it beat its target once and missed it once", "最近两期一次达标、一次未达标"),
+    "rounding": ("the history does not move the numbers by a full rounding step", "历史数据带来的调整不足一个取整步长"),
 }  # fmt: skip
 
 
