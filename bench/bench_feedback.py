@@ -1,0 +1,213 @@
+"""Benchmark of the feedback pipeline: rows/s and peak memory for 10k, 100k and 1M generated rows
+(mixed Chinese/English), and the sentiment step against snownlp's per-row baseline.
+
+    .venv/bin/python bench/bench_feedback.py                 # 10k, 100k, 1M
+    .venv/bin/python bench/bench_feedback.py --sizes 10000   # quick
+
+Each size runs in its own process (load -> sentiment -> metrics -> themes, as the `feedback`
+command does); its peak resident memory comes from os.wait4. Generated files go to bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+REALDATA = ROOT.parent / "shared" / "realdata" / "zh_waimai_10k_reviews.csv"
+LIMIT_S, LIMIT_GIB = 120, 4
+
+ZH_TOPICS = [
+    "送餐速度",
+    "味道",
+    "包装",
+    "客服",
+    "价格",
+    "会员",
+    "界面",
+    "登录",
+    "支付",
+    "广告",
+    "闪退",
+]
+ZH_SAY = ["太慢了", "很好", "一般", "有点贵", "经常出问题", "比以前好多了", "需要改进", "非常满意"]
+EN_TOPICS = ["delivery", "the food", "packaging", "customer support", "the price", "membership",
+             "the new layout", "login", "payment", "ads", "the app since the update"]  # fmt: skip
+EN_SAY = ["is too slow", "is great", "is ok", "is a bit expensive", "keeps failing",
+          "got much better", "needs work", "is perfect"]  # fmt: skip
+EN_END = ["", " Please fix it.", " Love it!", " Thinking of uninstalling.", " Keep it up."]
+
+
+def _zh_pool(rng) -> np.ndarray:
+    if REALDATA.exists():
+        return pd.read_csv(REALDATA)["review"].astype(str).to_numpy()
+    t, s = rng.choice(ZH_TOPICS, 5000), rng.choice(ZH_SAY, 5000)
+    return np.char.add(t.astype(str), s.astype(str))
+
+
+def generate(n: int, path: Path, seed: int = 0) -> None:
+    """n feedback rows in the project's layout: 70 % Chinese, 30 % English, mostly distinct texts."""
+    rng = np.random.default_rng(seed)
+    zh = _zh_pool(rng)
+    is_zh = rng.random(n) < 0.7
+    a, b = rng.integers(0, len(zh), n), rng.integers(0, len(zh), n)
+    both = rng.random(n) < 0.5
+    zh_text = pd.Series(zh[a]) + np.where(both, "；" + pd.Series(zh[b]), "")
+    en_text = (
+        pd.Series(rng.choice(EN_TOPICS, n)).str.capitalize()
+        + " "
+        + rng.choice(EN_SAY, n)
+        + ", and "
+        + rng.choice(EN_TOPICS, n)
+        + " "
+        + rng.choice(EN_SAY, n)
+        + "."
+        + rng.choice(EN_END, n)
+    )
+    text = np.where(is_zh, zh_text, en_text)
+    date = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 540, n), "D")
+    status = rng.choice(["", "resolved", "open"], n, p=[0.7, 0.25, 0.05])
+    resolved = date + pd.to_timedelta(rng.integers(0, 30, n), "D")
+    frame = pd.DataFrame(
+        {
+            "feedback_id": [f"F{i:07d}" for i in range(n)],
+            "date": date.strftime("%Y-%m-%d"),
+            "product": rng.choice(["QingEats", "QingLive", "QingMart", "QingPay", "QingPlus"], n),
+            "channel": rng.choice(["app_store", "in_app", "survey", "support_ticket"], n),
+            "nps": np.where(rng.random(n) < 0.6, rng.integers(0, 11, n).astype(str), ""),
+            "csat": np.where(rng.random(n) < 0.5, rng.integers(1, 6, n).astype(str), ""),
+            "ces": np.where(rng.random(n) < 0.3, rng.integers(1, 8, n).astype(str), ""),
+            "text": text,
+            "lang": np.where(is_zh, "zh", "en"),
+            "status": status,
+            "resolved_date": np.where(status == "resolved", resolved.strftime("%Y-%m-%d"), ""),
+        }
+    )
+    frame.to_csv(path, index=False, encoding="utf-8")
+
+
+def child(path: Path) -> None:
+    """The pipeline of `kpi-workbook feedback` with a timing per stage (JSON on stdout)."""
+    sys.path.insert(0, str(ROOT))
+    from kpi_helpers.feedback import load_feedback
+    from kpi_helpers.feedback.metrics import add_period, feedback_metrics, with_sentiment
+    from kpi_helpers.feedback.themes import load_keywords, themes
+
+    kw_file = ROOT / "data" / "keywords.yaml"
+    keywords = load_keywords(kw_file) if kw_file.exists() else []
+    times, t = {}, time.perf_counter()
+
+    def lap(name):
+        nonlocal t
+        now = time.perf_counter()
+        times[name] = round(now - t, 2)
+        t = now
+
+    df, _ = load_feedback(path)
+    lap("load")
+    df = add_period(with_sentiment(df))
+    lap("sentiment")
+    for by in ([], ["period"], ["product"], ["channel"], ["period", "product"]):
+        feedback_metrics(df, by=by)
+    feedback_metrics(df)
+    lap("metrics")
+    themes(df, keywords)
+    lap("themes")
+    print(json.dumps({"rows": len(df), "stages": times}))
+
+
+def run_size(n: int) -> dict:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"feedback_{n}.csv"
+    if not path.exists():
+        generate(n, path)
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", str(path)], stdout=subprocess.PIPE, text=True
+    )
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"the {n:,}-row run failed")
+    res = json.loads(out.strip().splitlines()[-1])
+    res.update(wall=wall, peak_gib=usage.ru_maxrss / 1024**2)
+    return res
+
+
+def sentiment_vs_snownlp(k: int = 2000) -> None:
+    """Texts/s of the sentiment module (whole batch) and of snownlp (one SnowNLP per text), and
+    their agreement with the labels of the real Chinese reviews when those are present."""
+    from kpi_helpers.sentiment import score_sentiment
+
+    if REALDATA.exists():
+        real = pd.read_csv(REALDATA).sample(k, random_state=1).reset_index(drop=True)
+        texts, labels = real["review"].astype(str), real["label"].to_numpy()
+    else:
+        texts, labels = pd.Series(_zh_pool(np.random.default_rng(1))[:k]), None
+    t = time.perf_counter()
+    ours = score_sentiment(texts, lang="zh")
+    ours_s = time.perf_counter() - t
+    agree = (
+        f", agreement with labels {np.mean((ours['sentiment'] == 'positive') == (labels == 1)):.3f}"
+        if labels is not None
+        else ""
+    )
+    print(
+        f"sentiment module: {k:,} Chinese texts in {ours_s:.2f} s = {k / ours_s:,.0f} texts/s{agree}"
+    )
+    try:
+        from snownlp import SnowNLP
+    except ImportError:
+        print("snownlp is not installed: baseline skipped (pip install snownlp to compare)")
+        return
+    m = min(k, 500)
+    _ = SnowNLP("预热").sentiments  # load its model outside the timing
+    t = time.perf_counter()
+    scores = np.array([SnowNLP(s).sentiments for s in texts[:m]])
+    base_s = time.perf_counter() - t
+    rate = m / base_s
+    agree = (
+        f", agreement with labels {np.mean((scores > 0.5) == (labels[:m] == 1)):.3f}"
+        if labels is not None
+        else ""
+    )
+    print(
+        f"snownlp per row: {m:,} texts in {base_s:.2f} s = {rate:,.0f} texts/s{agree}; "
+        f"the sentiment module is {k / ours_s / rate:,.0f}x faster"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--child")
+    args = ap.parse_args()
+    if args.child:
+        return child(Path(args.child))
+    ok = True
+    for n in (int(s) for s in args.sizes.split(",")):
+        r = run_size(n)
+        stages = ", ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items())
+        verdict = "ok" if r["wall"] <= LIMIT_S and r["peak_gib"] <= LIMIT_GIB else "OVER LIMIT"
+        ok &= verdict == "ok"
+        print(
+            f"{n:>9,} rows: {r['wall']:6.1f} s, {n / r['wall']:>9,.0f} rows/s, "
+            f"peak {r['peak_gib']:.2f} GiB ({stages}) {verdict}"
+        )
+    sentiment_vs_snownlp()
+    if not ok:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
