@@ -179,12 +179,13 @@ def _one(rng: np.random.Generator, product: str, i: int, period: str) -> Feedbac
     if rng.random() < 0.22:
         second = _theme(rng, product, period, "neu")
         second = None if second in (theme, "general") else second
-    version = f"{VERSIONS[product][i]:.1f}"
-    text = compose_comment(rng, product, lang, tone, theme, second, version)
     first, last = _bounds(period)
     if product == CRASH[0] and period == CRASH[1] and theme == "crash":
         first = CRASH[2]
     day = _day(rng, first, last)
+    released = not (product == CRASH[0] and period == CRASH[1] and day < CRASH[2])
+    version = f"{VERSIONS[product][i if released else i - 1]:.1f}"
+    text = compose_comment(rng, product, lang, tone, theme, second, version)
     nps = csat = ces = None
     status, resolved = "", None
     if channel == "app_store":

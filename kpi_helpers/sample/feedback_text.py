@@ -261,17 +261,23 @@ OPENERS = {
 
 CLOSERS = {
     "zh": {
-        "neg": ("", "", "，希望尽快修复", "，体验太差了", "，已经准备卸载了", "，再这样就换别家了", "，很影响心情", "！！", "，差评"),
+        "neg": ("", "", "，体验太差了", "，已经准备卸载了", "，再这样就换别家了", "，很影响心情", "！！", "，差评"),
         "pos": ("", "", "，继续保持", "，点赞👍", "，五星好评", "，会推荐给朋友", "！"),
         "neu": ("", "", "，希望改进", "，其他都还好", "，期待后续优化"),
     },
     "en": {
-        "neg": ("", "", ". Please fix this", ". Very frustrating", ". Thinking of uninstalling", ". Not acceptable",
-                "!!", ". 1 star until fixed"),
+        "neg": ("", "", ". Very frustrating", ". Thinking of uninstalling", ". Not acceptable", "!!"),
         "pos": ("", "", ". Keep it up", "! Love it", ". Recommended", " :)"),
         "neu": ("", "", ". Otherwise fine", ". Hope it improves"),
     },
 }  # fmt: skip
+
+# Closers for problems that a release can fix, used on those themes only.
+FIX_CLOSERS = {
+    "zh": ("，希望尽快修复", "，赶紧修一下吧"),
+    "en": (". Please fix this", ". 1 star until fixed"),
+}
+FIXABLE = {"performance", "crash", "account", "payment"}
 
 JOINERS = {
     "zh": ("，不过", "，但是", "；另外"),
@@ -393,7 +399,8 @@ def compose_comment(
         tone = "neu" if polarity != "neu" else ("neg" if rng.random() < 0.5 else "pos")
         minor = _fill(_pick(rng, PHRASES[second_theme][lang][tone]), rng, slots, version)
         text += _pick(rng, JOINERS[lang]) + minor
-    text += _pick(rng, CLOSERS[lang][polarity])
+    fix = polarity == "neg" and theme in FIXABLE and rng.random() < 0.35
+    text += _pick(rng, FIX_CLOSERS[lang] if fix else CLOSERS[lang][polarity])
     if lang == "en":
         text = _SENTENCE_START.sub(lambda m: m.group(0).upper(), text)
         if text[-1] not in ".!)":
