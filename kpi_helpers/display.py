@@ -1,0 +1,75 @@
+"""Showing report content in a notebook: Markdown, HTML fragments and figures as PNG with alt text."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+from matplotlib.figure import Figure
+
+PNG_DPI = 110
+
+
+def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
+    """The figure rendered as PNG bytes (tight bounding box, white background)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return buf.getvalue()
+
+
+def figure_html(fig: Figure, alt: str, caption: str | None = None, dpi: int = PNG_DPI) -> str:
+    """An <img> with the PNG embedded and real alt text, optionally inside <figure> with a caption.
+
+    The alt text says what the chart shows, so a screen reader user gets the point of it.
+    """
+    data = base64.b64encode(figure_png(fig, dpi)).decode("ascii")
+    img = (
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+        'style="max-width:100%;height:auto">'
+    )
+    if not caption:
+        return img
+    return (
+        f'<figure style="margin:0 0 1em 0">{img}'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown as a cell output (it becomes part of the exported report)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def show_html(fragment: str) -> None:
+    """Display an HTML fragment (tables, figures) as a cell output."""
+    from IPython.display import HTML, display
+
+    display(HTML(fragment))
+
+
+def show_figure(fig: Figure, alt: str, caption: str | None = None) -> None:
+    """Display a figure as an embedded PNG with alt text."""
+    show_html(figure_html(fig, alt, caption))
+
+
+def show_heading(text: str, level: int = 2) -> None:
+    """A real heading (H1..H4) as Markdown output; `text` must already be Markdown-safe."""
+    show_markdown(f"{'#' * level} {text}")
+
+
+def show_all(*parts) -> None:
+    """Show several parts in order: str is Markdown, (Figure, alt) a figure, anything else as is."""
+    from IPython.display import display
+
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, str):
+            show_markdown(part)
+        elif isinstance(part, tuple) and part and isinstance(part[0], Figure):
+            show_figure(*part)
+        else:
+            display(part)

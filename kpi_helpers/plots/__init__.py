@@ -1,0 +1,36 @@
+"""Report figures: functions that take DataFrames and return matplotlib Figures (no I/O)."""
+
+from .feedback import feedback_volume, metric_intervals, sentiment_shares, theme_bars
+from .scores import (
+    contributions,
+    dimension_profile,
+    kpi_scores,
+    pm_totals,
+    score_history,
+    totals_trend,
+)
+from .strategy import (
+    dimension_heatmap,
+    dimension_weights,
+    goal_tree,
+    objective_weights,
+    target_ambition,
+)
+
+__all__ = [
+    "contributions",
+    "dimension_heatmap",
+    "dimension_profile",
+    "dimension_weights",
+    "feedback_volume",
+    "goal_tree",
+    "kpi_scores",
+    "metric_intervals",
+    "objective_weights",
+    "pm_totals",
+    "score_history",
+    "sentiment_shares",
+    "target_ambition",
+    "theme_bars",
+    "totals_trend",
+]

@@ -1,0 +1,213 @@
+"""Charts of the strategy and the KPI design: objective weights, the goal tree, weight and target maps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..goal_tree import tree_layout
+from ..i18n import t
+from .base import GREY, PALETTE, STATUS_COLOURS, heatmap, new_figure, no_data, wrap
+
+X_GOAL = 0.75  # column spacing of the tree in axis units (objectives 0, goals 0.75, KPIs 1.5)
+_TREE_STYLE = {
+    "objective": {"fc": "#0072B2", "ec": "#0072B2", "color": "white", "ls": "-"},
+    "goal": {"fc": "#DCEBF7", "ec": "#0072B2", "color": "black", "ls": "-"},
+    "kpi": {"fc": "white", "ec": "#8c959f", "color": "black", "ls": "-"},
+    "gap": {"fc": "#FDE7E9", "ec": STATUS_COLOURS["off"], "color": "black", "ls": "--"},
+}
+
+
+def objective_weights(objectives: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Horizontal bars of each objective's share of the strategy (columns label, share 0..1)."""
+    fig, ax = new_figure(8, 0.6 * max(len(objectives), 2) + 1.2)
+    ax.set_title(t("plots.objective_weights", lang), loc="left")
+    if objectives.empty:
+        no_data(ax, t("plots.no_data", lang))
+        return fig
+    y = np.arange(len(objectives))
+    shares = 100 * objectives["share"].astype(float).to_numpy()
+    ax.barh(y, shares, color=PALETTE[0])
+    for yi, s in zip(y, shares, strict=True):
+        ax.text(s + 1, yi, f"{s:.0f}%", va="center")
+    ax.set_yticks(y, [wrap(v, 30) for v in objectives["label"]])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(100, shares.max() + 10))
+    ax.set_xlabel(t("plots.share_of_strategy", lang))
+    return fig
+
+
+def goal_tree(nodes: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Objectives -> goals -> KPIs drawn left to right, each node labelled with its strategic share.
+
+    `nodes` is goal_tree.strategy_nodes() with a `tree_label` (or `label`) column. Uncovered
+    objectives and goals and unaligned KPIs get a red dashed box and a ✗, so they stand out
+    without colour too.
+    """
+    layout = tree_layout(nodes)
+    layout["x"] = layout["x"] * X_GOAL
+    layout["label"] = nodes["tree_label"] if "tree_label" in nodes else nodes["label"]
+    rows = max(float(layout["y"].max()) + 1 if len(layout) else 1, 2)
+    fig, ax = new_figure(11, 0.36 * rows + 1.2)
+    ax.set_title(t("plots.goal_tree", lang), loc="left")
+    if layout.empty:
+        no_data(ax, t("plots.no_data", lang))
+        return fig
+    pos = layout.set_index("node_id")[["x", "y"]]
+    for node in layout.itertuples(index=False):
+        if isinstance(node.parent_id, str) and node.parent_id in pos.index:
+            px, py = pos.loc[node.parent_id]
+            bus = node.x - 0.03
+            ax.plot(
+                [px + 0.68, bus, bus, node.x - 0.005],
+                [py, py, node.y, node.y],
+                color="#8c959f",
+                linewidth=0.8,
+                zorder=1,
+            )
+    unaligned = layout[(layout["level"] == "kpi") & ~layout["aligned"]]
+    if len(unaligned):
+        ax.text(
+            X_GOAL,
+            float(unaligned["y"].min()),
+            t("plots.unaligned_group", lang),
+            va="center",
+            color=STATUS_COLOURS["off"],
+        )
+    for node in layout.itertuples(index=False):
+        gap = not node.covered or not node.aligned
+        style = _TREE_STYLE["gap" if gap else node.level]
+        label = ("✗ " if gap else "") + wrap(
+            node.label, {"kpi": 50, "goal": 32}.get(node.level, 26)
+        )
+        ax.text(
+            node.x,
+            node.y,
+            label,
+            va="center",
+            ha="left",
+            fontsize=9,
+            color=style["color"],
+            zorder=2,
+            bbox={
+                "boxstyle": "round,pad=0.3",
+                "fc": style["fc"],
+                "ec": style["ec"],
+                "ls": style["ls"],
+                "lw": 1.2,
+            },
+        )
+    ax.set_xlim(-0.02, 2.55)
+    ax.set_ylim(rows, -1)
+    ax.set_axis_off()
+    legend = [
+        Patch(fc=_TREE_STYLE["objective"]["fc"], label=t("plots.level_objective", lang)),
+        Patch(fc=_TREE_STYLE["goal"]["fc"], ec="#0072B2", label=t("plots.level_goal", lang)),
+        Patch(fc="white", ec="#8c959f", label=t("plots.level_kpi", lang)),
+        Patch(
+            fc=_TREE_STYLE["gap"]["fc"],
+            ec=STATUS_COLOURS["off"],
+            ls="--",
+            label=t("plots.gap", lang),
+        ),
+    ]
+    ax.legend(
+        handles=legend, loc="upper right", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=True
+    )
+    return fig
+
+
+def dimension_weights(matrix: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Each PM's KPI weights stacked by dimension (rows PM labels, columns dimension labels)."""
+    fig, ax = new_figure(10, 0.55 * max(len(matrix), 2) + 2.2)
+    ax.set_title(t("plots.dimension_weights", lang), loc="left")
+    if matrix.empty:
+        no_data(ax, t("plots.no_data", lang))
+        return fig
+    left = np.zeros(len(matrix))
+    colours = [colormaps["tab10"](i % 10) for i in range(len(matrix.columns))]
+    for i, dim in enumerate(matrix.columns):
+        w = matrix[dim].to_numpy(dtype=float)
+        ax.barh(range(len(matrix)), w, left=left, color=colours[i], label=dim, edgecolor="white")
+        for yi, (lo, wi) in enumerate(zip(left, w, strict=True)):
+            if wi >= 8:
+                ax.text(lo + wi / 2, yi, f"{wi:.0f}", ha="center", va="center", fontsize=8)
+        left += w
+    ax.set_yticks(range(len(matrix)), list(matrix.index))
+    ax.invert_yaxis()
+    ax.set_xlabel(t("plots.weight_points", lang))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8, frameon=False)
+    return fig
+
+
+def dimension_heatmap(matrix: pd.DataFrame, lang: str = "zh", kind: str = "weight") -> Figure:
+    """PM x dimension heat map of weights (kind="weight") or scores (kind="score"), values written in."""
+    fig, ax = new_figure(
+        min(3 + 1.1 * max(len(matrix.columns), 1), 14), 0.5 * max(len(matrix), 2) + 2.8
+    )
+    ax.set_title(t(f"plots.heatmap_{kind}", lang), loc="left")
+    if matrix.empty:
+        no_data(ax, t("plots.no_data", lang))
+        return fig
+    data = matrix.astype(float)
+    if kind == "score":
+        heatmap(
+            ax, data, cmap="RdYlBu", vmin=40, vmax=120, center=90, label=t("plots.points", lang)
+        )
+    else:
+        heatmap(
+            ax,
+            data.where(data > 0),
+            cmap="Blues",
+            vmin=0,
+            vmax=max(float(data.max().max()), 1),
+            label=t("plots.weight_points", lang),
+        )
+    return fig
+
+
+def target_ambition(frame: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Each KPI's target against its history mean in % (columns label, ambition, position).
+
+    Positive bars ask for more than history delivered; the mark at the bar end says where the
+    target lies against the past range: ▲ beyond the best, ● within, ▼ below the worst.
+    """
+    data = frame.dropna(subset=["ambition"])
+    fig, ax = new_figure(9, 0.36 * max(len(data), 3) + 1.5)
+    ax.set_title(t("plots.target_ambition", lang), loc="left")
+    if data.empty:
+        no_data(ax, t("plots.no_history", lang))
+        return fig
+    marks = {
+        "above": ("▲", STATUS_COLOURS["off"]),
+        "within": ("●", STATUS_COLOURS["on"]),
+        "below": ("▼", STATUS_COLOURS["near"]),
+    }
+    values = 100 * data["ambition"].to_numpy(dtype=float)
+    y = np.arange(len(data))
+    colours = [marks.get(p, ("", GREY))[1] for p in data["position"]]
+    ax.barh(y, values, color=colours, alpha=0.8)
+    span = max(float(np.nanmax(np.abs(values))), 5.0)
+    for yi, v, p in zip(y, values, data["position"], strict=True):
+        symbol = marks.get(p, ("", GREY))[0]
+        ax.text(
+            v + (0.02 if v >= 0 else -0.02) * span * 2,
+            yi,
+            f"{symbol} {v:+.0f}%",
+            va="center",
+            ha="left" if v >= 0 else "right",
+            fontsize=8,
+        )
+    ax.axvline(0, color=GREY, linewidth=1)
+    ax.set_xlim(-span * 1.35, span * 1.35)
+    ax.set_yticks(y, [wrap(v, 30, 1) for v in data["label"]], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(t("plots.ambition_axis", lang))
+    legend = [
+        Patch(color=c, label=f"{s} {t(f'plots.position_{k}', lang)}") for k, (s, c) in marks.items()
+    ]
+    ax.legend(handles=legend, loc="lower right", fontsize=8)
+    return fig

@@ -1,0 +1,126 @@
+"""Report figures: Chinese text renders without missing glyphs, and every figure has a title."""
+
+import io
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from kpi_helpers import plots
+from kpi_helpers.display import figure_html
+from kpi_helpers.fonts import apply_report_style, cjk_font_path, use_cjk_font
+from kpi_helpers.goal_tree import strategy_nodes
+from kpi_helpers.labels import tree_rows
+
+BANDS = [("S", 110.0), ("A", 100.0), ("B", 85.0), ("C", 70.0), ("D", float("-inf"))]
+PERIODS = ["2026-Q1", "2026-Q2", "2026-Q3"]
+
+
+def _figures(lang: str) -> dict[str, Figure]:
+    kpis = pd.DataFrame(
+        {
+            "label": ["K01 月新增用户", "K02 30日留存率（用户）", "K03 需求变更率 −5%"],
+            "score": [112.0, 84.0, np.nan],
+            "status": ["on", "near", "missing"],
+            "contribution": [3.5, -2.25, 0.0],
+            "share": [0.5, 0.3, 0.2],
+            "negative": [0.7, 0.2, 0.1],
+            "ambition": [0.12, -0.05, np.nan],
+            "position": ["above", "below", "no_history"],
+        }
+    )
+    pms = pd.DataFrame(
+        {"label": ["张伟", "李娜"], "total": [107.9, 68.2], "band": ["A", "D"], "share": [0.6, 0.4]}
+    )
+    matrix = pd.DataFrame(
+        [[40.0, 60.0, 0.0], [0.0, 50.0, 50.0]],
+        index=["张伟", "李娜"],
+        columns=["用户增长", "客户满意度与反馈", "创新能力与市场敏感度"],
+    )
+    metrics = pd.DataFrame(
+        {
+            "period": PERIODS,
+            **{f"nps{s}": [v + d for v in (20.0, 25.0, 18.0)] for s, d in (("", 0), ("_low", -6), ("_high", 6))},
+            **{f"csat{s}": [v + d for v in (0.8, 0.82, 0.79)] for s, d in (("", 0), ("_low", -0.03), ("_high", 0.03))},
+            **{f"ces{s}": [v + d for v in (3.1, 3.0, 3.3)] for s, d in (("", 0), ("_low", -0.2), ("_high", 0.2))},
+            "positive": [0.5, 0.55, 0.4],
+            "neutral": [0.3, 0.25, 0.3],
+            "negative": [0.2, 0.2, 0.3],
+        }
+    )
+    trend = pd.DataFrame(
+        {"period": PERIODS * 2, "label": ["张伟"] * 3 + ["李娜"] * 3, "total": [90, 95, 108, 80, 75, 68.0]}
+    )
+    return {
+        "objective_weights": plots.objective_weights(pms, lang),
+        "dimension_weights": plots.dimension_weights(matrix, lang),
+        "heatmap_weight": plots.dimension_heatmap(matrix, lang),
+        "heatmap_score": plots.dimension_heatmap(matrix + 50, lang, kind="score"),
+        "target_ambition": plots.target_ambition(kpis, lang),
+        "pm_totals": plots.pm_totals(pms, BANDS, lang),
+        "dimension_profile": plots.dimension_profile(kpis.assign(total=kpis["score"]), "张伟：各维度", lang),
+        "kpi_scores": plots.kpi_scores(kpis, "张伟：各 KPI 得分（✓ ! ✗）", lang),
+        "contributions": plots.contributions(kpis, "变化 ▲▼", lang),
+        "totals_trend": plots.totals_trend(trend, BANDS, lang),
+        "score_history": plots.score_history(pd.DataFrame([[90, 101, np.nan]], index=["K01 月新增用户"], columns=PERIODS), "历史", lang),
+        "feedback_volume": plots.feedback_volume(pd.DataFrame({"应用商店": [10, 20, 30], "问卷": [5, 5, 5]}, index=PERIODS), lang),
+        "metric_intervals": plots.metric_intervals(metrics, "2026-Q3", lang),
+        "theme_bars": plots.theme_bars(kpis, "主题：卡顿、闪退", lang),
+        "sentiment_shares": plots.sentiment_shares(metrics, lang),
+        "empty": plots.pm_totals(pms.iloc[0:0], BANDS, lang),
+    }
+
+
+def _title(fig: Figure) -> str:
+    texts = [fig._suptitle.get_text()] if fig._suptitle is not None else []
+    texts += [ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center")]
+    return " ".join(t for t in texts if t)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_figure_renders_without_missing_glyphs_and_has_a_title(lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" is a UserWarning
+        figures = _figures(lang)
+        for name, fig in figures.items():
+            fig.savefig(io.BytesIO(), format="png")
+            assert _title(fig).strip(), f"{name} has no title"
+
+
+def test_goal_tree_marks_gaps_and_renders(tiny_data):
+    from kpi_helpers.io import load_dataset
+
+    ds = load_dataset(tiny_data)
+    kpis = ds.kpis.copy()
+    kpis.loc[0, "goal_id"] = "G9"  # points at no goal of the strategy
+    nodes = strategy_nodes(ds.company, kpis, "2026-Q2")
+    rows = tree_rows(nodes, "zh", {"pm01": "张伟"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.goal_tree(rows, "zh")
+        fig.savefig(io.BytesIO(), format="png")
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert any(s.startswith("✗ K01") and "未对齐" in s for s in labels)
+    assert "目标分解" in _title(fig)
+
+
+def test_font_setup_survives_a_seaborn_theme():
+    import matplotlib
+    import seaborn as sns
+
+    family = use_cjk_font()
+    assert cjk_font_path().name == "NotoSansCJKsc-Regular.otf"
+    sns.set_theme()  # resets the font settings
+    assert matplotlib.rcParams["font.family"][0] != family
+    assert apply_report_style() == family
+    assert matplotlib.rcParams["font.family"][0] == family
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+
+
+def test_figures_embed_as_png_with_alt_text():
+    fig = plots.pm_totals(pd.DataFrame({"label": ["张伟"], "total": [100.0], "band": ["A"]}), BANDS)
+    html = figure_html(fig, 'Totals: 张伟 100 <"x">')
+    assert html.startswith('<img src="data:image/png;base64,')
+    assert 'alt="Totals: 张伟 100 &lt;&quot;x&quot;&gt;"' in html
