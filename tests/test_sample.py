@@ -207,19 +207,16 @@ def test_evidence_kpis_agree_with_feedback_and_reviews(ds):
     assert {"nps", "csat", "resolved_14d", "collaboration", "performance_feedback"} <= {
         re.split(r"[.:]", s)[1] for s in evidence["data_source"]
     }
+    by_product = dict(tuple(fb.groupby(["period", "product"])))
+    review_means = ds.reviews.groupby(["period", "pm_id", "dimension"])["score"].mean()
     checked = 0
     for row in ds.actuals.merge(evidence, on="kpi_id").itertuples():
         kind, rest = row.data_source.split(".", 1)
         metric, _, product = rest.partition(":product=")
         if kind == "feedback":
-            expected = _metric(
-                fb[(fb["period"] == row.period) & (fb["product"] == product)], metric
-            )
+            expected = _metric(by_product[(row.period, product)], metric)
         else:
-            r = ds.reviews
-            expected = r[
-                (r["period"] == row.period) & (r["pm_id"] == row.owner) & (r["dimension"] == metric)
-            ]["score"].mean()
+            expected = review_means[(row.period, row.owner, metric)]
         assert row.value == pytest.approx(expected, abs=0.051), (row.kpi_id, row.period)
         checked += 1
     assert checked >= 40
