@@ -48,7 +48,7 @@ def main(args) -> int:
         full = full.sort_values(["pm_id", "_o", "kpi_id"], kind="stable").drop(columns="_o")
         full.insert(0, "period", period)
         full = full[["period", "row", *KPI_FIELDS, "total", "coverage", "band"]]
-        full.to_csv(sys.stdout, index=False, float_format="%.4g")
+        full.to_csv(sys.stdout, index=False, float_format="%.10g")
     else:
         print_table(card[KPI_FIELDS].drop(columns=["derived"]), f"Scorecard {period}")
         print()
