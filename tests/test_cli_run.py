@@ -1,0 +1,254 @@
+"""`kpi-workbook run` end to end: one shared full run, then failures that must not touch it.
+
+The run uses the project's notebooks once all six exist, else the small stand-ins in
+tests/fixtures/notebooks/ (same names, same parameters cell).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+import kpi_helpers.commands.run as run_command
+from kpi_helpers.cli import main
+from kpi_helpers.config import NOTEBOOKS_DIR
+from kpi_helpers.scaffold import init_data_folder
+
+STEMS = [
+    "01_strategy",
+    "02_goal_tree",
+    "03_kpi_design",
+    "04_feedback",
+    "05_evaluation",
+    "06_review",
+]
+TITLES = ["战略目标", "目标分解", "KPI 设计", "客户反馈", "绩效评估", "评估与调整"]
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+REAL = all((NOTEBOOKS_DIR / f"{s}.ipynb").exists() for s in STEMS)
+NOTEBOOKS = NOTEBOOKS_DIR if REAL else FIXTURES
+PERIOD = "2026-Q2"  # the latest period with actuals in the `kpi-workbook init` example
+
+
+def run_cli(argv: list[str], notebooks: Path = NOTEBOOKS) -> SimpleNamespace:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, redirect_stdout(out), redirect_stderr(err):
+        mp.setattr(run_command, "NOTEBOOKS_DIR", notebooks)
+        code = main(argv)
+    return SimpleNamespace(code=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith((".tmp-", ".old-")))
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    root = tmp_path_factory.mktemp("run")
+    data = init_data_folder(root / "data")
+    out = root / "reports"
+    result = run_cli(["run", "--data", str(data), "--out", str(out), "--jobs", "2"])
+    assert result.code == 0, result.stderr
+    return SimpleNamespace(**vars(result), data=data, out=out, folder=out / PERIOD)
+
+
+def copy_reports(published, tmp_path: Path) -> Path:
+    out = tmp_path / "reports"
+    shutil.copytree(published.out, out)
+    return out
+
+
+def copy_notebooks(tmp_path: Path) -> Path:
+    folder = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return folder
+
+
+@pytest.mark.slow
+def test_run_writes_every_file_of_the_contract(published):
+    folder = published.folder
+    assert published.stdout.strip() == str(folder / "index.html")
+    expected = ["index.html", "manifest.json", "pm/pm01.html", "pm/pm02.html"]
+    expected += [f"{s}.html" for s in STEMS]
+    expected += [f"executed/{s}.ipynb" for s in STEMS]
+    expected += ["executed/05_evaluation_pm01.ipynb", "executed/05_evaluation_pm02.ipynb"]
+    missing = [name for name in expected if not (folder / name).is_file()]
+    assert missing == []
+    assert sorted(p.name for p in published.out.iterdir() if p.is_dir()) == [PERIOD]
+
+
+@pytest.mark.slow
+def test_pages_show_no_code_tracebacks_or_warnings(published):
+    pages = sorted(published.folder.rglob("*.html"))
+    assert len(pages) == 9
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for forbidden in ("jp-InputArea-editor", "jp-InputPrompt", "Traceback", "Warning"):
+            assert forbidden not in html, f"{page.name} shows {forbidden}"
+        assert "fixture stderr text" not in html
+        assert '<html lang="zh-CN">' in html
+        assert re.search(rf"<title>[^<]* · {PERIOD}</title>", html)
+        assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", html), page
+
+
+@pytest.mark.slow
+def test_pages_carry_their_chinese_titles_and_headings(published):
+    for stem, title in zip(STEMS, TITLES, strict=True):
+        html = (published.folder / f"{stem}.html").read_text(encoding="utf-8")
+        assert f"<title>{title} · {PERIOD}</title>" in html
+        assert "<h1" in html
+        if not REAL:
+            assert f">{title}<" in html  # the fixture notebook's own heading
+    pm = (published.folder / "pm" / "pm01.html").read_text(encoding="utf-8")
+    assert f"<title>张伟 的绩效评估 · {PERIOD}</title>" in pm
+    assert 'href="../index.html"' in pm
+    index = (published.folder / "index.html").read_text(encoding="utf-8")
+    for heading in ("概览", "重点发现", "公司报告", "产品经理绩效报告", "张伟", "李娜"):
+        assert heading in index
+    assert 'href="pm/pm02.html"' in index
+
+
+@pytest.mark.slow
+def test_manifest_records_what_made_the_reports(published):
+    manifest = json.loads((published.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok"
+    assert manifest["period"] == PERIOD
+    assert manifest["parameters"]["pm"] == ["pm01", "pm02"]
+    assert manifest["parameters"]["lang"] == "zh"
+    assert manifest["parameters"]["data_dir"] == str(published.data.resolve())
+    assert {"python", "pandas", "papermill", "nbconvert", "kpi_helpers"} <= set(
+        manifest["versions"]
+    )
+    assert sorted(manifest["inputs"]) == sorted(p.name for p in published.data.iterdir())
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in manifest["inputs"].values())
+    assert datetime.fromisoformat(manifest["created_at"]).tzinfo is not None
+    runs = manifest["notebooks"]
+    assert [r["name"] for r in runs][-2:] == ["05_evaluation_pm01", "05_evaluation_pm02"]
+    assert {r["status"] for r in runs} == {"ok"}
+    assert all(r["execute_seconds"] > 0 for r in runs)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(REAL, reason="the fixture notebooks print where their kernel runs")
+def test_kernels_run_this_interpreter_and_keep_inline_figures(published):
+    nb = nbformat.read(published.folder / "executed" / "01_strategy.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert f"{sys.executable} module://matplotlib_inline.backend_inline" in printed
+    html = (published.folder / "01_strategy.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html
+    assert sys.executable not in html  # the cell tagged remove-cell stays out of the page
+
+
+@pytest.mark.slow
+def test_progress_is_logged_one_line_per_notebook(published):
+    for name in STEMS + ["05_evaluation_pm01", "05_evaluation_pm02"]:
+        line = rf"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\S* INFO ok +{name} +\d+\.\d s$"
+        assert re.search(line, published.stderr, re.MULTILINE), name
+    assert "published" in published.stderr
+
+
+@pytest.mark.slow
+def test_rerun_with_unchanged_inputs_reuses_every_page(published, tmp_path):
+    out = copy_reports(published, tmp_path)
+    result = run_cli(["run", "--data", str(published.data), "--out", str(out)])
+    assert result.code == 0, result.stderr
+    manifest = json.loads((out / PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    assert {r["status"] for r in manifest["notebooks"]} == {"reused"}
+    assert (out / PERIOD / "pm" / "pm01.html").read_bytes() == (
+        published.folder / "pm" / "pm01.html"
+    ).read_bytes()
+    assert leftovers(out) == []
+
+
+@pytest.mark.slow
+def test_broken_data_exits_1_and_leaves_the_report_untouched(published, tmp_path):
+    out = copy_reports(published, tmp_path)
+    before = snapshot(out / PERIOD)
+    data = tmp_path / "data"
+    shutil.copytree(published.data, data)
+    with open(data / "actuals.csv", "a", encoding="utf-8") as f:
+        f.write("2026-Q2,NO_SUCH_KPI,1\n")
+    result = run_cli(["run", "--data", str(data), "--out", str(out)])
+    assert result.code == 1
+    assert "actuals.csv:" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(out / PERIOD) == before
+    assert leftovers(out) == []
+
+
+@pytest.mark.slow
+def test_failing_notebook_is_named_with_its_cell_and_the_report_kept(published, tmp_path):
+    out = copy_reports(published, tmp_path)
+    before = snapshot(out / PERIOD)
+    notebooks = copy_notebooks(tmp_path)
+    path = notebooks / "04_feedback.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    tagged = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(tagged + 1, new_code_cell('raise RuntimeError("made to fail")'))
+    nbformat.write(nb, path)
+
+    result = run_cli(["run", "--data", str(published.data), "--out", str(out)], notebooks)
+
+    assert result.code == 1
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith("kpi-workbook: notebook 04_feedback.ipynb failed in cell ")
+    assert f"cell {tagged + 2} (" in message and "RuntimeError: made to fail" in message
+    assert "unchanged" in message and "Traceback" not in result.stderr
+    assert snapshot(out / PERIOD) == before
+    kept = out / f"{PERIOD}.failed"
+    assert (kept / "executed" / "04_feedback.ipynb").is_file()
+    assert json.loads((kept / "manifest.json").read_text(encoding="utf-8"))["status"] == "failed"
+    assert leftovers(out) == []
+
+
+@pytest.mark.slow
+def test_parameter_missing_from_a_notebook_stops_the_run_before_it_starts(published, tmp_path):
+    out = copy_reports(published, tmp_path)
+    before = snapshot(out / PERIOD)
+    notebooks = copy_notebooks(tmp_path)
+    path = notebooks / "02_goal_tree.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = "\n".join(line for line in cell.source.splitlines() if "interactive" not in line)
+    nbformat.write(nb, path)
+
+    result = run_cli(["run", "--data", str(published.data), "--out", str(out)], notebooks)
+
+    assert result.code == 1
+    assert "02_goal_tree.ipynb: parameter interactive is not set" in result.stderr
+    assert snapshot(out / PERIOD) == before
+    assert not (out / f"{PERIOD}.failed").exists()
+
+
+def test_unknown_pm_is_a_usage_error(tiny_data, tmp_path):
+    result = run_cli(
+        ["run", "--data", str(tiny_data), "--out", str(tmp_path), "--pm", "pm01,nobody"]
+    )
+    assert result.code == 2
+    assert "--pm: no product manager with id nobody in people.csv" in result.stderr
+
+
+def test_period_of_another_cadence_is_a_usage_error(tiny_data, tmp_path):
+    result = run_cli(
+        ["run", "--data", str(tiny_data), "--out", str(tmp_path), "--period", "2026-H1"]
+    )
+    assert result.code == 2
+    assert "cadence" in result.stderr
+
+
+def test_jobs_must_be_positive(tiny_data, tmp_path):
+    result = run_cli(["run", "--data", str(tiny_data), "--out", str(tmp_path), "--jobs", "0"])
+    assert result.code == 2

@@ -1,0 +1,243 @@
+"""Report pages, index.html and the atomic publish, without running any kernel."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from kpi_helpers import publish
+from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.index_page import render_index
+from kpi_helpers.io import load_dataset
+from kpi_helpers.runner import NotebookJob
+
+PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    )
+).decode()
+PAGE = publish.PageContext(
+    company="示例<科技>", period="2026-Q2", lang="zh", back="← 返回总览", footer="生成于 今天"
+)
+
+
+def executed_notebook():
+    """What papermill hands back: code with outputs on stdout, stderr, a table and a figure."""
+    cells = [
+        new_markdown_cell("# 绩效评估\n\n本期得分如下。"),
+        new_code_cell('period = ""', metadata={"tags": ["parameters"]}, execution_count=1),
+        new_code_cell(
+            "secret_source_line = 1\nprint('visible stdout')",
+            execution_count=2,
+            outputs=[new_output("stream", name="stdout", text="visible stdout\n")],
+        ),
+        new_code_cell(
+            "import warnings; warnings.warn('careful')",
+            execution_count=3,
+            outputs=[new_output("stream", name="stderr", text="UserWarning: careful\n")],
+        ),
+        new_code_cell(
+            "frame",
+            execution_count=4,
+            outputs=[
+                new_output(
+                    "execute_result",
+                    data={"text/html": "<table class='dataframe'><tr><td>42</td></tr></table>"},
+                    execution_count=4,
+                )
+            ],
+        ),
+        new_code_cell(
+            "fig",
+            execution_count=5,
+            outputs=[new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})],
+        ),
+        new_code_cell(
+            "hidden()",
+            metadata={"tags": ["remove-cell"]},
+            outputs=[new_output("stream", name="stdout", text="hidden output\n")],
+        ),
+    ]
+    return new_notebook(cells=cells)
+
+
+@pytest.fixture(scope="module")
+def page_html() -> str:
+    return publish.export_report(executed_notebook(), "绩效评估", PAGE, depth=1)
+
+
+def test_page_shows_outputs_and_narrative_but_no_code(page_html):
+    assert "本期得分如下" in page_html
+    assert "visible stdout" in page_html
+    assert "<td>42</td>" in page_html
+    assert "data:image/png;base64," in page_html
+    for hidden in ("secret_source_line", "jp-InputArea-editor", "jp-InputPrompt", "In&nbsp;["):
+        assert hidden not in page_html
+    assert "Out[" not in page_html
+
+
+def test_page_drops_stderr_warnings_and_tagged_cells(page_html):
+    assert "careful" not in page_html
+    assert "Warning" not in page_html
+    assert "hidden output" not in page_html
+
+
+def test_page_language_title_and_frame(page_html):
+    assert '<html lang="zh-CN">' in page_html
+    assert "<title>绩效评估 · 2026-Q2</title>" in page_html
+    assert 'href="../index.html"' in page_html
+    assert "示例&lt;科技&gt;" in page_html  # data values are escaped
+    assert publish.report_css().splitlines()[0] in page_html
+
+
+def test_page_loads_nothing_from_the_network(page_html):
+    assert "<script" not in page_html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page_html)
+    assert "@import" not in page_html
+    assert "url(http" not in page_html
+
+
+def test_english_page_says_so():
+    page = publish.PageContext("Example", "2026-Q2", "en", "Back", "Made today")
+    html = publish.export_report(executed_notebook(), "Evaluation", page)
+    assert '<html lang="en">' in html
+    assert 'href="index.html"' in html
+
+
+def test_replace_folder_swaps_in_the_new_folder(tmp_path: Path):
+    target = tmp_path / "2026-Q2"
+    target.mkdir()
+    (target / "index.html").write_text("old")
+    build = tmp_path / ".tmp-2026-Q2-x"
+    build.mkdir()
+    (build / "index.html").write_text("new")
+    publish.replace_folder(build, target)
+    assert (target / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-Q2"]
+
+
+def test_replace_folder_without_previous_folder(tmp_path: Path):
+    build = tmp_path / ".tmp-2026-Q2-x"
+    build.mkdir()
+    publish.replace_folder(build, tmp_path / "2026-Q2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-Q2"]
+
+
+def test_build_folder_is_removed_on_error(tmp_path: Path):
+    with pytest.raises(RuntimeError), publish.build_folder(tmp_path, "2026-Q2") as build:
+        (build / "half.html").write_text("...")
+        raise RuntimeError("stop")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_keep_failed_replaces_an_older_failed_folder(tmp_path: Path):
+    old = publish.failed_folder(tmp_path, "2026-Q2")
+    old.mkdir()
+    (old / "stale").write_text("")
+    build = tmp_path / ".tmp-2026-Q2-x"
+    (build / "executed").mkdir(parents=True)
+    (build / "executed" / "01_strategy.ipynb").write_text("{}")
+    kept = publish.keep_failed(build, tmp_path, "2026-Q2")
+    assert kept == tmp_path / "2026-Q2.failed"
+    assert sorted(p.name for p in kept.iterdir()) == ["executed"]
+    assert not build.exists()
+
+
+def test_leftovers_of_killed_runs_are_removed(tmp_path: Path):
+    for name in (".tmp-2026-Q2-ab", ".old-2026-Q2-cd", ".tmp-2026-Q3-ef", "2026-Q2"):
+        (tmp_path / name).mkdir()
+    publish.remove_leftovers(tmp_path, "2026-Q2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tmp-2026-Q3-ef", "2026-Q2"]
+
+
+def test_a_second_run_of_the_same_period_is_refused(tmp_path: Path):
+    with publish.period_lock(tmp_path, "2026-Q2"):
+        with pytest.raises(KpiWorkbookError, match="another run"):
+            with publish.period_lock(tmp_path, "2026-Q2"):
+                pass
+    with publish.period_lock(tmp_path, "2026-Q2"):  # released again
+        pass
+
+
+def test_sha256_and_digest_are_stable(tmp_path: Path):
+    f = tmp_path / "a.csv"
+    f.write_bytes(b"abc")
+    assert publish.sha256_file(f) == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )
+    assert publish.digest_of({"b": 1, "a": 2}) == publish.digest_of({"a": 2, "b": 1})
+
+
+def test_versions_name_the_tools():
+    v = publish.versions()
+    assert {"python", "pandas", "papermill", "nbconvert", "kpi_helpers"} <= set(v)
+
+
+# --- index.html ---
+
+
+def _jobs(pm_ids):
+    jobs = [
+        NotebookJob(stem, Path(f"{stem}.ipynb"), {}, f"{stem}.html", title)
+        for stem, title in (("01_strategy", "战略目标"), ("06_review", "评估与调整"))
+    ]
+    jobs += [
+        NotebookJob(
+            f"05_evaluation_{p}", Path("05.ipynb"), {}, f"pm/{p}.html", f"{p} 的绩效评估", p
+        )
+        for p in pm_ids
+    ]
+    return jobs
+
+
+MADE = {
+    "created": "2026-07-01 08:00",
+    "data_dir": "/srv/<kpi>",
+    "digest": "0123456789ab",
+    "version": "0.1.0",
+}
+
+
+def test_index_summarises_the_period_and_links_every_report(tiny_data):
+    ds = load_dataset(tiny_data)
+    html = render_index(ds, "2026-Q2", "zh", _jobs(["pm01", "pm02"]), MADE)
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="zh-CN">' in html
+    for text in (
+        "示例科技",
+        "2026-Q2",
+        "概览",
+        "评级分布",
+        "重点发现",
+        "公司报告",
+        "产品经理绩效报告",
+    ):
+        assert text in html
+    for href in ("01_strategy.html", "06_review.html", "pm/pm01.html", "pm/pm02.html"):
+        assert f'href="{href}"' in html
+    assert "张伟" in html and "李娜" in html  # PM names, not only ids
+    assert "得分最高：张伟" in html
+    assert "/srv/&lt;kpi&gt;" in html and "0123456789ab" in html
+    assert "<script" not in html
+
+
+def test_index_in_english(tiny_data):
+    ds = load_dataset(tiny_data)
+    html = render_index(ds, "2026-Q2", "en", _jobs(["pm01"]), MADE)
+    assert '<html lang="en">' in html
+    assert "Example Tech" in html and "Zhang Wei" in html and "Key findings" in html
+
+
+def test_index_escapes_names_from_user_files(tiny_data, edit_file):
+    edit_file("people.csv", "张伟", "<script>alert(1)</script>")
+    edit_file("company.yaml", "company: 示例科技", 'company: "A & B <Co>"')
+    ds = load_dataset(tiny_data)
+    html = render_index(ds, "2026-Q2", "zh", _jobs(["pm01"]), MADE)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "A &amp; B &lt;Co&gt;" in html
