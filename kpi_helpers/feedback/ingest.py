@@ -212,6 +212,16 @@ class _Reporter:
         self.file = file
         self.problems: list[Problem] = []
 
+    def cells(
+        self, rows: pd.Series, codes: np.ndarray, bad_values: pd.Series, column: str, message
+    ):
+        """Rows whose distinct value (codes -> bad_values) is bad; message: one per value."""
+        if not bad_values.any():
+            return
+        bad = np.append(bad_values.to_numpy(dtype=bool), False)[codes]  # code -1 -> False
+        idx = np.flatnonzero(bad)
+        self.rows(rows.iloc[idx], column, (message.iat[codes[i]] for i in idx[:MAX_LISTED]))
+
     def rows(self, rows, column: str, message, severity: str = "warning", summary: str = ""):
         rows = list(rows)
         for r, msg in zip(rows[:MAX_LISTED], message, strict=False):
@@ -228,17 +238,15 @@ class _Reporter:
             )
 
 
-def _by_unique(s: pd.Series, fn) -> pd.Series:
-    """Apply a vectorised parser to the distinct values only (exports repeat dates and scores)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    parsed = fn(pd.Series(uniques, dtype="object")).reset_index(drop=True)
-    return pd.Series(parsed.reindex(codes).to_numpy(), index=s.index, dtype=parsed.dtype)
+def _expand(values: pd.Series, codes: np.ndarray) -> pd.Series:
+    """Per-distinct-value results back onto the rows (code -1, an empty cell, gives <NA>)."""
+    return pd.Series(values.reset_index(drop=True).reindex(codes).to_numpy(), dtype=values.dtype)
 
 
 def _read_number(values: dict[str, float]):
     def parse(u: pd.Series) -> pd.Series:
         def one(v) -> float:
-            if v is None or (isinstance(v, float) and np.isnan(v)):
+            if v is None or pd.isna(v):
                 return np.nan
             key = header_key(v)
             if key in values:
@@ -349,52 +357,51 @@ def load_feedback(
                 out[f] = pd.Series(spec.default, index=out.index, dtype="string")
             continue
         col = found[f]
-        raw = frame[col].astype("string").str.strip()
-        raw = raw.where(raw.ne(""), pd.NA)
+        # every cell is parsed once per distinct value: exports repeat dates, scores, products
+        codes, uniq = pd.factorize(frame[col], use_na_sentinel=True)
+        u = pd.Series(uniq, dtype="object").astype("string").str.strip()
+        u = u.where(u.ne(""), pd.NA)
         if f in SCORES:
-            values = _by_unique(raw, _read_number(spec.values))
-            unreadable = values.isna() & raw.notna()
-            if unreadable.any():
-                idx = np.flatnonzero(unreadable)
-                rep.rows(
-                    rows.iloc[idx],
-                    col,
-                    (f"'{raw.iat[i]}' is not a score; the row counts without it" for i in idx),
-                )
+            values = _read_number(spec.values)(u)
             lo, hi = spec.scale or SCORES[f]
+            unreadable = values.isna() & u.notna()
             bad = values.notna() & ((values < lo) | (values > hi))
-            if bad.any():
-                idx = np.flatnonzero(bad)
-                rep.rows(
-                    rows.iloc[idx],
-                    col,
-                    (
-                        f"{values.iat[i]:g} is outside the {f} scale {lo:g}-{hi:g}; excluded"
-                        for i in idx
-                    ),
-                )
-                values = values.where(~bad)
-            out[f] = _convert_scale(values, (lo, hi), SCORES[f]).astype("float64")
+            rep.cells(
+                rows,
+                codes,
+                unreadable,
+                col,
+                "'" + u + "' is not a score; the row counts without it",
+            )
+            rep.cells(
+                rows,
+                codes,
+                bad,
+                col,
+                values.map(lambda v: f"{v:g}")
+                + f" is outside the {f} scale {lo:g}-{hi:g}; excluded",
+            )
+            values = _convert_scale(values.where(~bad), (lo, hi), SCORES[f])
+            out[f] = _expand(values.astype("float64"), codes)
         elif f in DATES:
-            values = _by_unique(raw, _read_date(spec.format))
-            bad = values.isna() & raw.notna()
-            if bad.any():
-                idx = np.flatnonzero(bad)
-                rep.rows(
-                    rows.iloc[idx],
-                    col,
-                    (f"'{raw.iat[i]}' is not a date; write it as YYYY-MM-DD" for i in idx),
-                )
-            out[f] = values.astype("datetime64[ns]")
-        elif f == "text":
-            out[f] = clean_text(frame[col])
+            values = _read_date(spec.format)(u)
+            bad = values.isna() & u.notna()
+            rep.cells(
+                rows,
+                codes,
+                bad,
+                col,
+                "'" + u + "' is not a date; write it as YYYY-MM-DD",
+            )
+            out[f] = _expand(values.astype("datetime64[ns]"), codes)
         else:
-            v = clean_text(frame[col]) if f in ("product", "channel") else raw
+            v = clean_text(u) if f in ("text", "product", "channel") else u
             if f == "lang":
                 v = v.str.lower().str[:2]
+            v = _expand(v.astype("string"), codes)
             if spec.default is not None:
                 v = v.fillna(spec.default)
-            out[f] = v.astype("string")
+            out[f] = v
     for k in m.keep:
         hit = next((c for c in frame.columns if header_key(c) == header_key(k)), None)
         if hit is not None and k not in out:

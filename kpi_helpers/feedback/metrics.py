@@ -4,6 +4,7 @@ closed-loop figures, and whether the change against the previous period is outsi
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -281,11 +282,16 @@ def changes(metrics: pd.DataFrame, keys: list[str], *, z: float = Z95) -> pd.Dat
         m["ces_change"] = m["ces"] - m["ces_prev"]
         se = np.sqrt(m["ces_sd"] ** 2 / m["ces_n"] + m["ces_sd_prev"] ** 2 / m["ces_n_prev"])
         dof = np.minimum(m["ces_n"], m["ces_n_prev"]) - 1
-        crit = np.array([t_quantile(0.95, int(v)) for v in dof.fillna(0)])
+        crit = np.array([_t95(int(v)) for v in dof.fillna(0)])
         m["ces_change_real"] = _flag(
             (m["ces_change"].abs() > crit * se) & (se > 0), m["ces_n_prev"], m["ces_n"]
         )
     return m.drop(columns=[f"{c}_prev" for c in cols])
+
+
+@lru_cache(maxsize=4096)
+def _t95(dof: int) -> float:
+    return t_quantile(0.95, dof)
 
 
 def _nps_var(p, d, n):

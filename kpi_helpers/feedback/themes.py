@@ -19,7 +19,8 @@ import yaml
 from ..errors import DataError, Problem
 from ..stats import Z95
 
-DISCOVERY_SAMPLE = 10_000  # distinct texts per language used to discover themes
+DISCOVERY_SAMPLE = 8_000  # texts per language (a random sample) used to discover themes
+DISCOVERY_CHARS = 250_000  # and at most this many characters of them
 EXAMPLES = 3
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 _EN_TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
@@ -127,20 +128,36 @@ def load_keywords(path: str | Path) -> list[dict]:
     return out
 
 
-def _keyword_pattern(keywords: list[str]) -> str:
-    """One regex for a theme: Chinese keywords as substrings, English ones from a word start
-    (so 'crash' finds 'crashes')."""
-    parts = []
-    for k in sorted({k.strip() for k in keywords if k.strip()}, key=len, reverse=True):
-        esc = re.escape(k)
-        parts.append(rf"\b{esc}" if k[:1].isascii() and k[:1].isalnum() else esc)
-    return "(?i)" + "|".join(parts)
+class TextIndex:
+    """Distinct texts joined into one lower-cased string, so that finding a keyword is one fast
+    scan of that string instead of one regex call per text."""
 
+    def __init__(self, texts) -> None:
+        lowered = [str(t).lower().replace("\x00", " ") for t in texts]
+        self.n = len(lowered)
+        self.big = "\x00".join(lowered)
+        lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=self.n)
+        self.starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if self.n else lengths
 
-def _term_pattern(term: str, lang: str) -> str:
-    if lang == "zh":
-        return re.escape(term)
-    return r"(?i)\b" + r"\s+".join(re.escape(w) for w in term.split()) + r"\b"
+    def hits(self, terms, whole_words: bool = False) -> np.ndarray:
+        """Which texts contain any of the terms. Latin-script terms must start a word ('crash'
+        finds 'crashes', not 'uncrash'); with whole_words they must also end one."""
+        found = np.zeros(self.n, dtype=bool)
+        big = self.big
+        for term in {str(t).strip().lower() for t in terms if str(t).strip()}:
+            latin = term[:1].isascii() and term[:1].isalnum()
+            pos = [m.start() for m in re.finditer(re.escape(term), big)]
+            if latin and pos:
+                end = len(term)
+                pos = [
+                    p
+                    for p in pos
+                    if (p == 0 or not big[p - 1].isalnum())
+                    and (not whole_words or p + end >= len(big) or not big[p + end].isalnum())
+                ]
+            if pos:
+                found[np.searchsorted(self.starts, np.asarray(pos), side="right") - 1] = True
+        return found
 
 
 def _overlaps(a: str, b: str, lang: str) -> bool:
@@ -163,6 +180,8 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
     sample = texts.dropna()
     if len(sample) > DISCOVERY_SAMPLE:
         sample = sample.sample(DISCOVERY_SAMPLE, random_state=0)
+    within = sample.str.len().cumsum() <= DISCOVERY_CHARS  # segmenting costs per character
+    sample = sample[within] if within.sum() >= 100 else sample
     counts = sample.value_counts()  # each distinct text is segmented once, counted per row
     n_docs = int(counts.sum())
     if not n_docs:
@@ -227,50 +246,77 @@ def _latest_two(periods: pd.Series) -> tuple[object, object]:
     return last, prev if prev in ps else None
 
 
-def _examples(rows: pd.DataFrame, k: int = EXAMPLES) -> list[str]:
+def _examples(texts: np.ndarray, scores: np.ndarray, k: int = EXAMPLES) -> list[str]:
     """Texts typical of the theme: closest to its mean sentiment, of middling length, distinct."""
-    texts = rows["text"][
-        ~rows["text"].str.lower().str.replace(r"[\W_]+", "", regex=True).duplicated()
-    ]
-    if len(texts) > 2000:
-        texts = texts.sample(2000, random_state=0)
-    cand = rows.loc[texts.index]
+    if len(texts) > 500:
+        pick = np.random.default_rng(0).choice(len(texts), 500, replace=False)
+        texts, scores = texts[pick], scores[pick]
+    cand = pd.DataFrame({"text": texts, "score": scores})
+    norm = cand["text"].str.lower().str.replace(r"[\W_]+", "", regex=True)
+    cand = cand[~norm.duplicated()]
     length = cand["text"].str.len()
     ok = length.between(6, 160)
     cand = cand[ok] if ok.sum() >= k else cand
     length = cand["text"].str.len()
-    score = cand.get("sentiment_score", pd.Series(0.0, index=cand.index)).fillna(0.0)
+    score = cand["score"].fillna(0.0)
     dist = (score - score.mean()).abs() + (length - length.median()).abs() / 200.0
-    order = dist.sort_values(kind="stable").index
-    return [str(t) for t in cand.loc[order, "text"].head(k)]
+    return [str(t) for t in cand.loc[dist.sort_values(kind="stable").index, "text"].head(k)]
 
 
-def _theme_row(mask, texts, lang, theme, key, source, terms, latest, prev) -> dict:
+class _Language:
+    """One language's texts as arrays, so each theme costs a few vectorised operations."""
+
+    def __init__(self, part: pd.DataFrame, latest, prev):
+        self.n = len(part)
+        self.text = part["text"].to_numpy(dtype=object)
+        self.score = (
+            part["sentiment_score"].to_numpy(dtype=float)
+            if "sentiment_score" in part
+            else np.full(self.n, np.nan)
+        )
+        self.negative = (
+            part["sentiment"].eq("negative").fillna(False).to_numpy(dtype=bool)
+            if "sentiment" in part
+            else None
+        )
+        period = part["period"].astype("string")
+        self.cur = period.eq(latest).fillna(False).to_numpy(dtype=bool) if latest else None
+        self.old = period.eq(prev).fillna(False).to_numpy(dtype=bool) if prev else None
+        self.codes, uniques = pd.factorize(part["text"])
+        self.index = TextIndex(uniques)
+
+    def mask(self, terms, whole_words: bool = False) -> np.ndarray:
+        return self.index.hits(terms, whole_words)[self.codes]
+
+
+def _theme_row(mask: np.ndarray, corpus: _Language, lang, theme, key, source, terms) -> dict:
     """Share, sentiment, trend and examples of one theme among one language's texts."""
-    hit = texts[mask]
     n = int(mask.sum())
-    recent = hit[hit["period"] == latest] if latest is not None else hit
+    scores = corpus.score[mask]
     row = {
         "lang": lang,
         "theme": theme,
         "key": key,
         "source": source,
         "n": n,
-        "share": n / len(texts) if len(texts) else np.nan,
-        "sentiment": float(hit["sentiment_score"].mean()) if "sentiment_score" in hit else np.nan,
-        "negative": float(hit["sentiment"].eq("negative").mean()) if "sentiment" in hit else np.nan,
+        "share": n / corpus.n if corpus.n else np.nan,
+        "sentiment": float(np.nanmean(scores)) if n and not np.isnan(scores).all() else np.nan,
+        "negative": float(corpus.negative[mask].mean())
+        if n and corpus.negative is not None
+        else np.nan,
         "share_latest": np.nan,
         "share_prev": np.nan,
         "change": np.nan,
         "change_real": pd.NA,
-        "examples": _examples(recent if len(recent) else hit) if n else [],
+        "examples": [],
         "terms": list(terms),
     }
-    if latest is not None and prev is not None:
-        cur = (texts["period"] == latest).to_numpy()
-        old = (texts["period"] == prev).to_numpy()
-        n1, n2 = old.sum(), cur.sum()
-        k1, k2 = (mask & old).sum(), (mask & cur).sum()
+    if n:
+        recent = mask & corpus.cur if corpus.cur is not None and (mask & corpus.cur).any() else mask
+        row["examples"] = _examples(corpus.text[recent], corpus.score[recent])
+    if corpus.cur is not None and corpus.old is not None:
+        n1, n2 = int(corpus.old.sum()), int(corpus.cur.sum())
+        k1, k2 = int((mask & corpus.old).sum()), int((mask & corpus.cur).sum())
         if n1 and n2:
             p1, p2 = k1 / n1, k2 / n2
             pooled = (k1 + k2) / (n1 + n2)
@@ -324,18 +370,13 @@ def themes(
         set(texts["lang"].dropna()) - {"zh", "en"}
     ):
         part = texts[texts["lang"] == lg]
-        codes, uniques = pd.factorize(part["text"])
-        u = pd.Series(uniques, dtype="object")
+        corpus = _Language(part, latest, prev)
         found = []
         for t in keywords:
-            m = u.str.contains(_keyword_pattern(t["keywords"]), regex=True).to_numpy()[codes]
+            m = corpus.mask(t["keywords"])
             if m.any():
                 name = t["name"] if lg == "zh" else t["name_en"]
-                found.append(
-                    _theme_row(
-                        m, part, lg, name, t["theme"], "keywords", t["keywords"], latest, prev
-                    )
-                )
+                found.append(_theme_row(m, corpus, lg, name, t["theme"], "keywords", t["keywords"]))
         found.sort(key=lambda r: -r["n"])
         rows += found[:top]
         if len(found) < top and lg in ("zh", "en"):
@@ -347,9 +388,9 @@ def themes(
                     break
                 if any(_overlaps(term, c, lg) for c in chosen):
                     continue
-                m = u.str.contains(_term_pattern(term, lg), regex=True).to_numpy()[codes]
+                m = corpus.mask([term], whole_words=True)
                 if m.sum() < 2:
                     continue
-                rows.append(_theme_row(m, part, lg, term, term, "discovered", [term], latest, prev))
+                rows.append(_theme_row(m, corpus, lg, term, term, "discovered", [term]))
                 chosen.append(term)
     return pd.DataFrame(rows, columns=THEME_COLUMNS)
