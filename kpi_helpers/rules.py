@@ -81,46 +81,27 @@ def cross_file_problems(folder: Folder) -> list[Problem]:
 
 def check_references(folder: Folder) -> list[Problem]:
     """owner, goal_id, kpi_id and pm_id point at rows that exist."""
-    people, kpis = folder.files["people"], folder.files["kpis"]
     links = [
-        (
-            "kpis",
-            "owner",
-            "people",
-            "pm_id",
-            f"is not a pm_id in {people}; add the person there or correct the owner",
-        ),
-        (
-            "reviews",
-            "pm_id",
-            "people",
-            "pm_id",
-            f"is not a pm_id in {people}; add the person there or correct the pm_id",
-        ),
-        (
-            "targets",
-            "kpi_id",
-            "kpis",
-            "kpi_id",
-            f"is not a kpi_id in {kpis}; add the KPI there or correct the kpi_id",
-        ),
-        (
-            "actuals",
-            "kpi_id",
-            "kpis",
-            "kpi_id",
-            f"is not a kpi_id in {kpis}; add the KPI there or correct the kpi_id",
-        ),
+        ("kpis", "owner", "people", "pm_id", "person"),
+        ("reviews", "pm_id", "people", "pm_id", "person"),
+        ("targets", "kpi_id", "kpis", "kpi_id", "KPI"),
+        ("actuals", "kpi_id", "kpis", "kpi_id", "KPI"),
     ]
     problems = []
-    for src, col, dst, key, text in links:
+    for src, col, dst, key, what in links:
         if folder.has(src, col) and folder.has(dst, key):
             known = set(folder.frames[dst][key].dropna())
+            text = (
+                f"is not a {key} in {folder.files[dst]}; add the {what} there or correct the {col}"
+            )
             problems += _unknown(folder, src, col, known, text)
     if folder.company is not None and folder.has("kpis", "goal_id"):
         goals = [g.id for o in folder.company.objectives for g in o.goals]
         listed = ", ".join(goals[:8]) + (", ..." if len(goals) > 8 else "")
-        text = f"is not a goal in company.yaml; use one of {listed or '(none yet)'} or add the goal to an objective"
+        text = (
+            f"is not a goal in company.yaml; use one of {listed or '(none yet)'} "
+            "or add the goal to an objective"
+        )
         problems += _unknown(folder, "kpis", "goal_id", set(goals), text)
     return problems
 
@@ -133,7 +114,7 @@ def _unknown(folder: Folder, name: str, col: str, known: set, text: str) -> list
     ]
 
 
-def order_issue(direction, threshold, target, stretch) -> tuple[tuple[str, str], str, str] | None:
+def _order_issue(direction, threshold, target, stretch) -> tuple[tuple[str, str], str, str] | None:
     """The first pair of values out of order, as (pair, what is wrong, the rule), else None."""
     if direction not in ("higher", "lower"):
         return None
@@ -155,10 +136,10 @@ def check_order(folder: Folder) -> list[Problem]:
     kfile = folder.files["kpis"]
     for k in folder.rows("kpis"):
         kpis.setdefault(k["kpi_id"], k)
-        issue = order_issue(k["direction"], k["threshold"], k["target"], k["stretch"])
+        issue = _order_issue(k["direction"], k["threshold"], k["target"], k["stretch"])
         if issue:
-            (a, b), wrong, rule = issue
-            column = "threshold" if a == "threshold" else "stretch"
+            pair, wrong, rule = issue
+            column = "threshold" if pair[0] == "threshold" else "stretch"
             problems.append(Problem(kfile, k[ROW], column, f"{wrong}; {rule}"))
     for t in folder.rows("targets"):
         k = kpis.get(t["kpi_id"])
@@ -166,7 +147,7 @@ def check_order(folder: Folder) -> list[Problem]:
             continue
         given = [c for c in ("threshold", "target", "stretch") if pd.notna(t[c])]
         values = {c: t[c] if c in given else k[c] for c in ("threshold", "target", "stretch")}
-        issue = order_issue(k["direction"], **values)
+        issue = _order_issue(k["direction"], **values)
         if not issue or not set(issue[0]) & set(given):
             continue  # the values all come from kpis.csv, which is reported there
         pair, wrong, rule = issue
@@ -262,7 +243,7 @@ def check_active_periods(folder: Folder) -> list[Problem]:
             ):
                 text = (
                     f"KPI '{k['kpi_id']}' has no actual for {latest}, the latest period with actuals; "
-                    "add a row to actuals.csv (until then it is scored as missing)"
+                    f"add a row to {folder.files['actuals']} (until then it is scored as missing)"
                 )
                 problems.append(Problem(kfile, k[ROW], "kpi_id", text, "warning"))
     return problems
@@ -308,13 +289,15 @@ def _goal_span(
 def check_weights(folder: Folder) -> list[Problem]:
     """Each PM's active KPI weights sum to 100 in every period that has actuals or targets."""
     names = {p["pm_id"]: p["name"] for p in folder.rows("people") if pd.notna(p["pm_id"])}
-    kpis = folder.frames["kpis"]
+    by_owner: dict[str, list[dict]] = {}
+    for k in folder.rows("kpis"):
+        if pd.notna(k["owner"]):
+            by_owner.setdefault(k["owner"], []).append(k)
     problems = []
     periods = folder.data_periods()
-    for owner, group in kpis[kpis["owner"].notna()].groupby("owner", sort=False):
-        if group["weight"].isna().any():
+    for owner, rows in by_owner.items():
+        if any(pd.isna(r["weight"]) for r in rows):
             continue  # an unreadable weight is reported on its own; a sum would only repeat it
-        rows = group.to_dict("records")
         who = f"{owner} ({names[owner]})" if pd.notna(names.get(owner)) else str(owner)
         for p in periods:
             active = [r for r in rows if _active(p, _span(folder, r))]
@@ -372,23 +355,31 @@ def check_company(folder: Folder) -> list[Problem]:
 def _yaml_lines(path: Path | None) -> tuple[dict[str, int], int | None]:
     """The line of each objective and goal (by id) in company.yaml, and of the objectives key."""
     try:
-        root = yaml.compose(path.read_bytes().decode("utf-8-sig"), Loader=yaml.SafeLoader)
+        data = path.read_bytes()
+        text = data.decode("gb18030") if _not_utf8(data) else data.decode("utf-8-sig")
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (AttributeError, OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}, None
-    lines: dict[str, int] = {}
     if not isinstance(root, yaml.MappingNode):
-        return lines, None
-    objectives = next(((k, v) for k, v in root.value if k.value == "objectives"), (None, None))
-    key, seq = objectives
-    stack = [seq]
-    while stack:
-        node = stack.pop()
+        return {}, None
+    key, objectives = next(((k, v) for k, v in root.value if k.value == "objectives"), (None, None))
+    lines: dict[str, int] = {}
+    queue = [objectives]
+    for node in queue:  # breadth first, so the first of two equal ids keeps its line
         if isinstance(node, yaml.SequenceNode):
-            stack += node.value
+            queue += node.value
         elif isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 if k.value == "id" and isinstance(v, yaml.ScalarNode):
                     lines.setdefault(v.value.strip(), node.start_mark.line + 1)
                 elif k.value == "goals":
-                    stack.append(v)
+                    queue.append(v)
     return lines, key.start_mark.line + 1 if key is not None else None
+
+
+def _not_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return True
+    return False
