@@ -64,9 +64,9 @@ def achievement_ratio(actual, target, direction) -> np.ndarray:
 
 
 def _ordinals(values: pd.Series, default: float) -> np.ndarray:
-    return np.array(
-        [default if pd.isna(v) else parse_period(v).ordinal for v in values], dtype="float64"
-    )
+    s = pd.Series(values, dtype="object").reset_index(drop=True)
+    known = {v: parse_period(v).ordinal for v in s.dropna().unique()}  # few distinct periods
+    return s.map(known).astype("float64").fillna(default).to_numpy()
 
 
 def active_kpis(kpis: pd.DataFrame, period: str) -> pd.DataFrame:

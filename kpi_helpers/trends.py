@@ -16,7 +16,7 @@ import pandas as pd
 
 from .company import ScoringPolicy
 from .periods import parse_period, period_range, sort_periods
-from .scoring import DEFAULT_POLICY, scorecard
+from .scoring import CARD_COLUMNS, DEFAULT_POLICY, achievement_ratio, score_values, scorecard
 from .stats import wilson_interval
 
 PERCENT_UNITS = frozenset({"%", "％", "percent", "pct", "百分比"})
@@ -45,11 +45,75 @@ def kpi_history(
     periods: list[str],
     policy: ScoringPolicy = DEFAULT_POLICY,
 ) -> pd.DataFrame:
-    """The scorecards of several periods stacked: one row per KPI and period it was active in."""
-    cards = [scorecard(kpis, targets, actuals, p, policy) for p in periods]
-    if not cards:
-        return scorecard(kpis, targets, actuals, "2000-Q1", policy).iloc[0:0]
-    return pd.concat(cards, ignore_index=True)
+    """The scorecards of several periods stacked: one row per KPI and period it was active in.
+
+    Equal to concatenating scoring.scorecard for each period, but computed in one vectorised pass
+    over every (KPI, period) pair, which is what makes long histories cheap.
+    """
+    periods = [str(p) for p in periods]
+    kidx = pd.Index(kpis["kpi_id"])
+    if not periods or not kidx.is_unique:  # duplicate ids: the validator's job; stay correct
+        cards = [scorecard(kpis, targets, actuals, p, policy) for p in periods]
+        empty = scorecard(kpis, targets, actuals, "2000-Q1", policy).iloc[0:0]
+        return pd.concat(cards, ignore_index=True) if cards else empty
+    n_p = len(periods)
+    ords = np.array([parse_period(p).ordinal for p in periods], dtype="float64")
+    lo, hi = _ordinals(kpis["period_from"], -np.inf), _ordinals(kpis["period_to"], np.inf)
+    ki, pi = np.nonzero((lo[:, None] <= ords[None, :]) & (ords[None, :] <= hi[:, None]))
+    # rows in scorecard order: period, then PM, then KPI
+    rank = np.empty(len(kpis), dtype=np.int64)
+    rank[np.lexsort((kpis["kpi_id"].astype(str), kpis["owner"].astype(str)))] = np.arange(len(kpis))
+    order = np.lexsort((rank[ki], pi))
+    ki, pi = ki[order], pi[order]
+    code = ki * n_p + pi
+
+    card = kpis.iloc[ki].reset_index(drop=True).rename(columns={"owner": "pm_id"})
+    card["period"] = pd.array(np.asarray(periods, dtype=object)[pi], dtype="str")
+    over = _dense(targets, kidx, periods, ["threshold", "target", "stretch"])
+    for col, values in over.items():
+        o = values[code]
+        card[col] = np.where(np.isnan(o), card[col].to_numpy(dtype="float64"), o)
+    act = actuals.assign(_derived=actuals["derived"].eq(True) if "derived" in actuals else False)
+    dense = _dense(act, kidx, periods, ["value", "_derived"])
+    card["actual"] = dense["value"][code]
+    card["derived"] = dense["_derived"][code] == 1.0
+    card["missing"] = np.isnan(card["actual"].to_numpy())
+    card["score"] = score_values(
+        card["actual"], card["threshold"], card["target"], card["stretch"], card["direction"],
+        policy,
+    )  # fmt: skip
+    if policy.missing == "zero":
+        card.loc[card["missing"], "score"] = 0.0
+    card["achievement"] = achievement_ratio(card["actual"], card["target"], card["direction"])
+    for col in CARD_COLUMNS:
+        if col not in card:
+            card[col] = pd.NA
+    return card[CARD_COLUMNS]
+
+
+def _dense(frame: pd.DataFrame, kidx: pd.Index, periods: list[str], cols) -> dict:
+    """Per column, a flat array over (KPI position x period) with the table's values, NaN where
+    absent; the last row of a repeated (period, kpi_id) wins, as in scorecard."""
+    n_p = len(periods)
+    k = kidx.get_indexer(frame["kpi_id"].astype(object))
+    p = pd.Index(periods).get_indexer(frame["period"].astype(object))
+    ok = (k >= 0) & (p >= 0)
+    code = (k * n_p + p)[ok][::-1]
+    uniq, first = np.unique(code, return_index=True)
+    out = {}
+    for col in cols:
+        values = np.full(len(kidx) * n_p, np.nan)
+        if col in frame:
+            src = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64")
+            values[uniq] = src[ok][::-1][first]
+        out[col] = values
+    return out
+
+
+def _ordinals(values: pd.Series, default: float) -> np.ndarray:
+    s = pd.Series(values, dtype="object").reset_index(drop=True)
+    known = {v: parse_period(v).ordinal for v in s.dropna().unique()}
+    return s.map(known).astype("float64").fillna(default).to_numpy()
 
 
 def _is_percent(unit) -> bool:

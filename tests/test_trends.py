@@ -128,3 +128,34 @@ def test_n_is_ignored_for_kpis_that_are_not_shares():
 
 def test_empty_actuals_give_an_empty_table():
     assert kpi_trends(two_kpis(), targets(), actuals({})).empty
+
+
+@pytest.mark.parametrize("missing", ["exclude", "zero"])
+def test_kpi_history_equals_the_scorecards_of_each_period(missing):
+    from kpi_helpers.company import ScoringPolicy
+    from kpi_helpers.scoring import scorecard
+
+    k = pd.concat(
+        [
+            two_kpis(),
+            kpis(
+                {"kpi_id": "K0", "owner": "pm0", "period_from": "2025-Q3", "period_to": "2026-Q1"},
+                {"kpi_id": "K3", "owner": "pm1", "weight": 0.0, "stretch": NAN},
+            ),
+        ],
+        ignore_index=True,
+    )
+    t = targets(
+        {"period": "2025-Q4", "kpi_id": "K1", "target": 75.0, "threshold": NAN, "stretch": 85.0},
+        {"period": "2025-Q4", "kpi_id": "K1", "target": 78.0, "threshold": NAN, "stretch": NAN},
+        {"period": "2026-Q1", "kpi_id": "K2", "target": 14.0, "threshold": 18.0, "stretch": NAN},
+        {"period": "2030-Q1", "kpi_id": "K2", "target": 1.0, "threshold": 2.0, "stretch": NAN},
+    )
+    a = actuals({**SERIES, "K0": {"2025-Q3": 70.0, "2026-Q1": 95.0}, "K3": {"2026-Q2": 85.0}})
+    a = pd.concat([a, a.iloc[[0]].assign(value=50.0)], ignore_index=True)  # repeated: last wins
+    a["derived"] = a["kpi_id"].eq("K3")
+    periods = history_periods(a)
+    policy = ScoringPolicy(missing=missing)
+    got = kpi_history(k, t, a, periods, policy)
+    want = pd.concat([scorecard(k, t, a, p, policy) for p in periods], ignore_index=True)
+    pd.testing.assert_frame_equal(got, want)
