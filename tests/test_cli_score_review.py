@@ -197,3 +197,16 @@ def test_proposal_out_never_overwrites(tmp_path, capsys):
 def test_review_with_a_bad_period_is_a_usage_error(capsys):
     code, _, err = run(capsys, "review", "--data", str(DATA), "--period", "2026-Q5")
     assert code == 2 and "--period" in err
+
+
+def test_review_table_for_people(capsys):
+    code, out, _ = run(capsys, "review", "--data", str(DATA), "--period", P)
+    assert code == 0
+    assert f"Review {P}:" in out and "Proposed targets for 2026-Q4" in out
+
+
+def test_review_without_findings_says_so(tmp_path, capsys):
+    data = tmp_path / "data"
+    assert main(["init", str(data)]) == 0
+    code, out, _ = run(capsys, "review", "--data", str(data), "--period", "2026-Q1")
+    assert code == 0 and "no findings" in out and "Empty DataFrame" not in out

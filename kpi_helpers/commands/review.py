@@ -71,10 +71,13 @@ def main(args) -> int:
         findings = result.findings.assign(
             message=result.findings["message_zh" if zh else "message"]
         )
-        print_table(
-            findings[["severity", "kind", "pm_id", "kpi_id", "objective_id", "message"]],
-            f"Review {period}: {len(findings)} findings",
-        )
+        if len(findings):
+            print_table(
+                findings[["severity", "kind", "pm_id", "kpi_id", "objective_id", "message"]],
+                f"Review {period}: {len(findings)} findings",
+            )
+        else:
+            print(f"Review {period}: no findings")
         print()
         proposal = result.proposal.assign(reason=result.proposal["reason_zh" if zh else "reason"])
         cols = ["pm_id", "kpi_id", "old_threshold", "old_target", "old_stretch", "threshold"]
