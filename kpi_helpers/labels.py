@@ -160,3 +160,27 @@ def contribution_rows(contrib: pd.DataFrame, card: pd.DataFrame, lang: str) -> p
     """Contributions labelled with the KPI's name (largest movement first)."""
     names = card.drop_duplicates("kpi_id")[["kpi_id", "name", "name_en"]]
     return labelled(contrib.merge(names, on="kpi_id", how="left"), "kpi_id", lang)
+
+
+def pm_labelled(frame: pd.DataFrame, pm_names: dict[str, str]) -> pd.DataFrame:
+    """`frame` with a `label` column holding each row's PM name."""
+    return frame.assign(label=[pm_names.get(p, p) for p in frame["pm_id"]])
+
+
+def kpi_labels(kpis: pd.DataFrame, lang: str) -> dict[str, str]:
+    """kpi_id -> "<id> <name>" in the report's language."""
+    rows = labelled(kpis.drop_duplicates("kpi_id"), "kpi_id", lang)
+    return dict(zip(rows["kpi_id"], rows["label"], strict=True))
+
+
+def proposal_rows(
+    proposal: pd.DataFrame, kpis: pd.DataFrame, lang: str, pm_names: dict[str, str]
+) -> pd.DataFrame:
+    """The review's proposal labelled, with the current target and the reason in the language."""
+    names = kpi_labels(kpis, lang)
+    return proposal.assign(
+        label=[names.get(k, k) for k in proposal["kpi_id"]],
+        owner_name=[pm_names.get(p, p) for p in proposal["pm_id"]],
+        current_target=proposal["old_target"],
+        reason_text=proposal["reason_zh"] if lang == "zh" else proposal["reason"],
+    )

@@ -147,3 +147,24 @@ def objective_overview(nodes: pd.DataFrame, objectives: pd.DataFrame, lang: str)
     out["total"] = out["objective_id"].map(scores["total"]) if "total" in scores else np.nan
     out["coverage"] = out["objective_id"].map(scores["coverage"]) if len(scores) else np.nan
     return out.reset_index(drop=True)
+
+
+def trend_change(trend: pd.DataFrame) -> pd.DataFrame:
+    """Per PM: total in the first and last period of the trend and the change between them."""
+    data = trend.dropna(subset=["total"])
+    first = data.groupby("pm_id")["total"].first()
+    last = data.groupby("pm_id")["total"].last()
+    return pd.DataFrame({"first": first, "last": last, "change": last - first}).reset_index()
+
+
+def score_matrix(kpi_trend_frame: pd.DataFrame, pm_id: str) -> pd.DataFrame:
+    """One PM's points per KPI (rows, by kpi_id) and period (columns, oldest first)."""
+    rows = kpi_trend_frame[kpi_trend_frame["pm_id"] == pm_id]
+    periods = list(dict.fromkeys(kpi_trend_frame["period"]))
+    m = rows.pivot_table(index="kpi_id", columns="period", values="score", aggfunc="last")
+    return m.reindex(columns=[p for p in periods if p in m.columns])
+
+
+def moves_of_period(trends: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The period's rows of trends.kpi_trends with a change against the previous period."""
+    return trends[(trends["period"] == period) & trends["change"].notna()].copy()

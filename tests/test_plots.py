@@ -42,30 +42,47 @@ def _figures(lang: str) -> dict[str, Figure]:
     metrics = pd.DataFrame(
         {
             "period": PERIODS,
-            **{f"nps{s}": [v + d for v in (20.0, 25.0, 18.0)] for s, d in (("", 0), ("_low", -6), ("_high", 6))},
-            **{f"csat{s}": [v + d for v in (0.8, 0.82, 0.79)] for s, d in (("", 0), ("_low", -0.03), ("_high", 0.03))},
-            **{f"ces{s}": [v + d for v in (3.1, 3.0, 3.3)] for s, d in (("", 0), ("_low", -0.2), ("_high", 0.2))},
+            **{
+                f"nps{s}": [v + d for v in (20.0, 25.0, 18.0)]
+                for s, d in (("", 0), ("_low", -6), ("_high", 6))
+            },
+            **{
+                f"csat{s}": [v + d for v in (0.8, 0.82, 0.79)]
+                for s, d in (("", 0), ("_low", -0.03), ("_high", 0.03))
+            },
+            **{
+                f"ces{s}": [v + d for v in (3.1, 3.0, 3.3)]
+                for s, d in (("", 0), ("_low", -0.2), ("_high", 0.2))
+            },
             "positive": [0.5, 0.55, 0.4],
             "neutral": [0.3, 0.25, 0.3],
             "negative": [0.2, 0.2, 0.3],
         }
     )
     trend = pd.DataFrame(
-        {"period": PERIODS * 2, "label": ["张伟"] * 3 + ["李娜"] * 3, "total": [90, 95, 108, 80, 75, 68.0]}
+        {
+            "period": PERIODS * 2,
+            "label": ["张伟"] * 3 + ["李娜"] * 3,
+            "total": [90, 95, 108, 80, 75, 68.0],
+        }
     )
     return {
         "objective_weights": plots.objective_weights(pms, lang),
-        "dimension_weights": plots.dimension_weights(matrix, lang),
         "heatmap_weight": plots.dimension_heatmap(matrix, lang),
         "heatmap_score": plots.dimension_heatmap(matrix + 50, lang, kind="score"),
         "target_ambition": plots.target_ambition(kpis, lang),
         "pm_totals": plots.pm_totals(pms, BANDS, lang),
-        "dimension_profile": plots.dimension_profile(kpis.assign(total=kpis["score"]), "张伟：各维度", lang),
         "kpi_scores": plots.kpi_scores(kpis, "张伟：各 KPI 得分（✓ ! ✗）", lang),
         "contributions": plots.contributions(kpis, "变化 ▲▼", lang),
         "totals_trend": plots.totals_trend(trend, BANDS, lang),
-        "score_history": plots.score_history(pd.DataFrame([[90, 101, np.nan]], index=["K01 月新增用户"], columns=PERIODS), "历史", lang),
-        "feedback_volume": plots.feedback_volume(pd.DataFrame({"应用商店": [10, 20, 30], "问卷": [5, 5, 5]}, index=PERIODS), lang),
+        "score_history": plots.score_history(
+            pd.DataFrame([[90, 101, np.nan]], index=["K01 月新增用户"], columns=PERIODS),
+            "历史",
+            lang,
+        ),
+        "feedback_volume": plots.feedback_volume(
+            pd.DataFrame({"应用商店": [10, 20, 30], "问卷": [5, 5, 5]}, index=PERIODS), lang
+        ),
         "metric_intervals": plots.metric_intervals(metrics, "2026-Q3", lang),
         "theme_bars": plots.theme_bars(kpis, "主题：卡顿、闪退", lang),
         "sentiment_shares": plots.sentiment_shares(metrics, lang),

@@ -3,7 +3,6 @@
 from .feedback import feedback_volume, metric_intervals, sentiment_shares, theme_bars
 from .scores import (
     contributions,
-    dimension_profile,
     kpi_scores,
     pm_totals,
     score_history,
@@ -11,7 +10,6 @@ from .scores import (
 )
 from .strategy import (
     dimension_heatmap,
-    dimension_weights,
     goal_tree,
     objective_weights,
     target_ambition,
@@ -20,8 +18,6 @@ from .strategy import (
 __all__ = [
     "contributions",
     "dimension_heatmap",
-    "dimension_profile",
-    "dimension_weights",
     "feedback_volume",
     "goal_tree",
     "kpi_scores",

@@ -69,26 +69,6 @@ def pm_totals(totals: pd.DataFrame, bands: list[tuple[str, float]], lang: str = 
     return fig
 
 
-def dimension_profile(dims: pd.DataFrame, title: str, lang: str = "zh") -> Figure:
-    """One PM's score per dimension (columns label, total) against threshold and target lines."""
-    fig, ax = new_figure(8, 0.45 * max(len(dims), 2) + 1.4)
-    ax.set_title(title, loc="left")
-    data = dims.dropna(subset=["total"])
-    if data.empty:
-        no_data(ax, t("plots.no_data", lang))
-        return fig
-    y = np.arange(len(data))
-    ax.barh(y, data["total"], color=PALETTE[4])
-    for yi, v in zip(y, data["total"], strict=True):
-        ax.text(v + 1, yi, f"{v:.0f}", va="center", fontsize=9)
-    ax.set_yticks(y, [wrap(v, 24, 1) for v in data["label"]])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 130)
-    score_lines(ax)
-    ax.set_xlabel(t("plots.points", lang))
-    return fig
-
-
 def kpi_scores(results: pd.DataFrame, title: str, lang: str = "zh") -> Figure:
     """Points per KPI coloured by traffic light with its symbol (columns label, score, status)."""
     fig, ax = new_figure(9, 0.4 * max(len(results), 2) + 1.6)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -120,29 +119,6 @@ def goal_tree(nodes: pd.DataFrame, lang: str = "zh") -> Figure:
     return fig
 
 
-def dimension_weights(matrix: pd.DataFrame, lang: str = "zh") -> Figure:
-    """Each PM's KPI weights stacked by dimension (rows PM labels, columns dimension labels)."""
-    fig, ax = new_figure(10, 0.55 * max(len(matrix), 2) + 2.2)
-    ax.set_title(t("plots.dimension_weights", lang), loc="left")
-    if matrix.empty:
-        no_data(ax, t("plots.no_data", lang))
-        return fig
-    left = np.zeros(len(matrix))
-    colours = [colormaps["tab10"](i % 10) for i in range(len(matrix.columns))]
-    for i, dim in enumerate(matrix.columns):
-        w = matrix[dim].to_numpy(dtype=float)
-        ax.barh(range(len(matrix)), w, left=left, color=colours[i], label=dim, edgecolor="white")
-        for yi, (lo, wi) in enumerate(zip(left, w, strict=True)):
-            if wi >= 8:
-                ax.text(lo + wi / 2, yi, f"{wi:.0f}", ha="center", va="center", fontsize=8)
-        left += w
-    ax.set_yticks(range(len(matrix)), list(matrix.index))
-    ax.invert_yaxis()
-    ax.set_xlabel(t("plots.weight_points", lang))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8, frameon=False)
-    return fig
-
-
 def dimension_heatmap(matrix: pd.DataFrame, lang: str = "zh", kind: str = "weight") -> Figure:
     """PM x dimension heat map of weights (kind="weight") or scores (kind="score"), values written in."""
     fig, ax = new_figure(
@@ -196,7 +172,7 @@ def target_ambition(frame: pd.DataFrame, lang: str = "zh") -> Figure:
         ax.text(
             v + (0.02 if v >= 0 else -0.02) * span * 2,
             yi,
-            f"{symbol} {v:+.0f}%",
+            f"{symbol} {_pct(v)}",
             va="center",
             ha="left" if v >= 0 else "right",
             fontsize=8,
@@ -211,3 +187,9 @@ def target_ambition(frame: pd.DataFrame, lang: str = "zh") -> Figure:
     ]
     ax.legend(handles=legend, loc="lower right", fontsize=8)
     return fig
+
+
+def _pct(v: float) -> str:
+    """A signed whole percentage without "-0%"."""
+    r = round(float(v))
+    return f"{r:+d}%" if r else "0%"
