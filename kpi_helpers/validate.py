@@ -129,6 +129,7 @@ def _table_problems(name: str, frame: pd.DataFrame, file: str, flagged: set) -> 
         return []
     problems = []
     severity = "warning" if name in _DUPLICATES_ARE_WARNINGS else "error"
+    firsts: dict[tuple, int] = {}
     for f in failures.to_dict("records"):
         index, column, check = f["index"], f["column"], f["check"]
         if index is None or pd.isna(index) or column not in frame.columns:
@@ -140,21 +141,36 @@ def _table_problems(name: str, frame: pd.DataFrame, file: str, flagged: set) -> 
                     Problem(file, row, column, f"{column} is required; fill in this cell")
                 )
         elif check in ("field_uniqueness", "multiple_fields_uniqueness"):
-            if column == key[-1] and frame.loc[index, key].notna().all():
-                problems.append(Problem(file, row, column, _duplicate(frame, index, key), severity))
+            values = tuple(frame.loc[index, key])
+            if column == key[-1] and not any(pd.isna(v) for v in values):
+                firsts = firsts or _first_rows(frame, key)
+                first = firsts.get(values, row)
+                problems.append(
+                    Problem(file, row, column, _duplicate(key, values, first, severity), severity)
+                )
         else:
             _check, say = checks[column][int(f["check_number"])]
             problems.append(Problem(file, row, column, say(f["failure_case"])))
     return problems
 
 
-def _duplicate(frame: pd.DataFrame, index, key: list[str]) -> str:
-    values = frame.loc[index, key]
-    same = (frame[key] == values).all(axis=1)
-    first = int(frame.loc[same, ROW].min())
-    what = ", ".join(f"{k} {values[k]}" for k in key)
+def _first_rows(frame: pd.DataFrame, key: list[str]) -> dict[tuple, int]:
+    """The first spreadsheet row of every key value (the table is in file order)."""
+    first: dict[tuple, int] = {}
+    for values, row in zip(frame[key].itertuples(index=False, name=None), frame[ROW], strict=True):
+        first.setdefault(values, int(row))
+    return first
+
+
+def _duplicate(key: list[str], values: tuple, first: int, severity: str) -> str:
+    if severity == "warning":
+        return (
+            f"'{values[0]}' is used again (first in row {first}); if it is the same answer "
+            "exported twice, delete one of the rows"
+        )
     if len(key) == 1:
-        return f"'{values[key[0]]}' is used again (first in row {first}); give each row its own {key[0]}"
+        return f"'{values[0]}' is used again (first in row {first}); give each row its own {key[0]}"
+    what = ", ".join(f"{k} {v}" for k, v in zip(key, values, strict=True))
     return f"{what} appears again (first in row {first}); keep one row per {' and '.join(key)}"
 
 

@@ -164,7 +164,7 @@ def test_duplicate_feedback_id_is_only_a_warning(tiny_data, edit_file):
     _, problems = validate_dataset(tiny_data)
     assert [str(p) for p in problems] == [
         "feedback.csv:5: feedback_id: warning: 'F0001' is used again (first in row 2); "
-        "give each row its own feedback_id"
+        "if it is the same answer exported twice, delete one of the rows"
     ]
     assert problems[0].severity == "warning"
 
