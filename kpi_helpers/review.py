@@ -51,17 +51,16 @@ def _sign(direction) -> float:
 
 def _goal_end(company: Company) -> dict[str, str | None]:
     """When each goal leaves the strategy: its own period_to, else its objective's."""
-    return {
-        g.id: g.period_to or o.period_to for o in company.objectives for g in o.goals
-    }  # fmt: skip
+    return {g.id: g.period_to or o.period_to for o in company.objectives for g in o.goals}
 
 
 def _retiring(kpis: pd.DataFrame, company: Company, period: str) -> pd.DataFrame:
-    """KPIs active in `period` whose (known) goal is not part of the strategy then."""
-    live = company.active_goal_ids(period)
-    known = set(_goal_end(company))
+    """KPIs active in `period` whose goal left the strategy before it (a goal that has not
+    started yet is lint's goal_inactive, not a retirement)."""
+    p = parse_period(period).ordinal
+    ended = {g for g, end in _goal_end(company).items() if end and parse_period(end).ordinal < p}
     active = active_kpis(kpis, period)
-    return active[active["goal_id"].isin(known) & ~active["goal_id"].isin(live)]
+    return active[active["goal_id"].isin(ended)]
 
 
 def _streaks(hist: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -153,9 +152,6 @@ def review_findings(
     ends = _goal_end(company)
     retiring = _retiring(kpis, company, nxt)
     for k in retiring.itertuples(index=False):
-        end = ends.get(k.goal_id)
-        if end is None or parse_period(end).ordinal >= parse_period(nxt).ordinal:
-            continue  # the goal has not started yet: that is lint's goal_inactive
         rows.append(
             finding(
                 "goal_left_strategy",
@@ -164,7 +160,7 @@ def review_findings(
                 kpi_id=k.kpi_id,
                 objective_id=objective_of.get(k.goal_id),
                 goal_id=k.goal_id,
-                goal_to=end,
+                goal_to=ends[k.goal_id],
             )
         )
 
