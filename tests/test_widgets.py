@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from kpi_helpers.context import open_period
+from kpi_helpers.context import ReportContext, open_period
 from kpi_helpers.scaffold import init_data_folder
 from kpi_helpers.widgets import (
     HEADLESS_ENV,
@@ -28,15 +30,22 @@ from kpi_helpers.widgets.fragments import write_new_csv
 ui = pytest.importorskip("kpi_helpers.widgets.ui")
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> ReportContext:
     """The `kpi-workbook init` example: pm01 owns K01-K03, pm02 K04-K06; latest period 2026-Q2."""
-    return init_data_folder(tmp_path / "data")
+    return open_period(init_data_folder(tmp_path_factory.mktemp("example") / "data"), lang="en")
 
 
 @pytest.fixture
-def ctx(data: Path):
-    return open_period(data, lang="en")
+def data(example, tmp_path: Path) -> Path:
+    """A fresh copy of the example data folder for one test."""
+    return Path(shutil.copytree(example.ds.data_dir, tmp_path / "data"))
+
+
+@pytest.fixture
+def ctx(example, data: Path) -> ReportContext:
+    """The example's context, reading and writing the test's own copy of the data folder."""
+    return ReportContext(replace(example.ds, data_dir=data), example.period, "en")
 
 
 def shown_total(panel) -> float:
@@ -274,13 +283,21 @@ def test_tag_themes_follows_the_theme_table():
 
 @pytest.fixture
 def proposal() -> pd.DataFrame:
+    """Rows shaped like review.propose_targets: only `changed` rows are adjustments."""
     return pd.DataFrame(
         {
-            "kpi_id": ["K01", "K04", "K06"],
-            "threshold": [10000, None, None],
-            "target": [12000, 36, None],
-            "stretch": [14000, None, None],
-            "reason": ["always above target", "<i>too easy</i>", "retire: goal left strategy"],
+            "period": ["2026-Q3"] * 4,
+            "kpi_id": ["K01", "K02", "K04", "K06"],
+            "old_threshold": [9000, 30, 20, 10],
+            "old_target": [11000, 35, 32, 5],
+            "old_stretch": [13000, 40, 40, 2],
+            "threshold": [10000, 30, 22, 10],
+            "target": [12000, 35, 36, 5],
+            "stretch": [14000, 40, 42, 2],
+            "changed": [True, False, True, True],
+            "in_fragment": [True, False, True, False],
+            "reason": ["always above target", "unchanged", "<i>too easy</i>", "retire it"],
+            "reason_zh": ["连续超额", "不变", "<i>太容易</i>", "退役"],
         }
     )
 
@@ -289,12 +306,16 @@ def test_review_accept_reject_and_export(ctx, data, proposal):
     before = data_files(data)
     panel = ui.review_panel(ctx, proposal)
     assert panel.state.period == "2026-Q3"
-    assert "&lt;i&gt;too easy&lt;/i&gt;" in panel.widget.children[2].children[1].value
+    assert list(panel.toggles) == ["K01", "K04", "K06"]  # unchanged rows need no decision
+    texts = " ".join(h.value for h in panel.rows_html.values())
+    assert "&lt;i&gt;too easy&lt;/i&gt;" in texts and "<i>" not in texts
+    assert "11,000 → <b>12,000</b>" in texts
     assert panel.export() is None  # nothing accepted yet
+    assert "Nothing accepted" in panel.message.value
     panel.decide("K01", "accepted")
     panel.decide("K04", "rejected")
-    panel.decide("K06", "accepted")  # no levels: cannot go to targets.csv
-    assert "2 accepted, 1 rejected" in panel.counts.value
+    panel.decide("K06", "accepted")  # a retirement: no row in targets.csv
+    assert "2 accepted, 1 rejected, 0 undecided" in panel.counts.value
     path = panel.export()
     assert path.parent == data / "review" and data_files(data) == before
     rows = pd.read_csv(path, encoding="utf-8-sig")
@@ -307,7 +328,17 @@ def test_review_accept_reject_and_export(ctx, data, proposal):
             "stretch": 14000,
         }
     ]
-    assert "1" in panel.message.value and str(path) in panel.message.value
+    assert str(path) in panel.message.value
+    assert panel.export() != path  # exporting again writes another new file
+
+
+def test_review_of_the_sample_period_offers_the_changed_rows(ctx):
+    panel = ui.review_panel(ctx)  # reviews ctx.period itself
+    review = panel.state
+    assert review.period == "2026-Q3"
+    panel.accept_all.click()
+    assert review.counts()["pending"] == 0
+    assert len(review.accepted()) <= len(review.proposal)
 
 
 def test_review_accept_all(proposal):

@@ -16,12 +16,15 @@ class ReviewDecisions:
 
     Args:
         proposal: rows of the review proposal (kpi_id, threshold, target, stretch, reason; other
-            columns such as pm_id or the current values are kept for display).
+            columns such as pm_id or old_target are kept for display). With review.py's
+            `changed` column only the rows that change a number are offered for a decision.
         period: the period the proposed targets are for (the next period).
     """
 
     def __init__(self, proposal: pd.DataFrame, period: str):
         self.period = period
+        if "changed" in proposal:
+            proposal = proposal[proposal["changed"].astype(bool)]
         self.proposal = proposal.reset_index(drop=True).copy()
         if "kpi_id" not in self.proposal:
             raise ValueError("the proposal needs a kpi_id column")
@@ -68,6 +71,8 @@ class ReviewDecisions:
         """
         d = self.decisions()
         d = d[d["decision"] == "accepted"]
+        if "in_fragment" in d:
+            d = d[d["in_fragment"].astype(bool)]
         levels = [c for c in ("threshold", "target", "stretch") if c in d]
         if levels:
             d = d[d[levels].notna().any(axis=1)]

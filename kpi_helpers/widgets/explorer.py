@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..periods import period_of_dates, sort_periods
@@ -30,25 +31,21 @@ def tag_themes(feedback: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     them (keyword themes by keyword, discovered themes by their word or word pair), in the
     theme's language.
     """
-    from ..feedback.themes import _keyword_pattern, _term_pattern
+    from ..feedback.themes import TextIndex
 
     out = feedback.copy()
-    text = out["text"].astype("string") if "text" in out else pd.Series(pd.NA, index=out.index)
-    lang = (
-        out["lang"].astype("string").str[:2] if "lang" in out else pd.Series(pd.NA, index=out.index)
-    )
+    text = out["text"] if "text" in out else pd.Series(pd.NA, index=out.index)
+    lang = out["lang"].astype("string").str[:2] if "lang" in out else None
+    codes, uniques = pd.factorize(text)
+    index = TextIndex(uniques)
     tags: list[list[str]] = [[] for _ in range(len(out))]
     for row in themes.itertuples():
         terms = list(row.terms) if isinstance(row.terms, list | tuple) else [str(row.terms)]
-        if getattr(row, "source", "keywords") == "keywords":
-            pattern = _keyword_pattern(terms)
-        else:
-            parts = [_term_pattern(term, row.lang) for term in terms]
-            flag = "(?i)" if any(p.startswith("(?i)") for p in parts) else ""
-            pattern = flag + "|".join(f"(?:{p.removeprefix('(?i)')})" for p in parts)
-        same_lang = lang.eq(row.lang).fillna(False) if "lang" in themes else True
-        hit = text.str.contains(pattern, regex=True).fillna(False) & same_lang
-        for i in hit.to_numpy().nonzero()[0]:
+        found = index.hits(terms, whole_words=getattr(row, "source", "") == "discovered")
+        hit = found[np.maximum(codes, 0)] & (codes >= 0) if len(uniques) else codes >= 0
+        if lang is not None and "lang" in themes:
+            hit &= lang.eq(row.lang).fillna(False).to_numpy(dtype=bool)
+        for i in np.flatnonzero(hit):
             tags[i].append(str(row.theme))
     out["themes"] = tags
     return out

@@ -144,6 +144,20 @@ def comments_html(explorer: ThemeExplorer, lang: str = "zh", limit: int = 30) ->
     return table(head, rows, ["left"] * len(cols))
 
 
+def proposal_row_html(row: dict, name: str = "", lang: str = "zh") -> str:
+    """One proposed adjustment: KPI, each level old → new (when the old values are known), reason."""
+    parts = [f"<b>{esc(row.get('kpi_id'))}</b> {esc(name)}"]
+    for c in ("threshold", "target", "stretch"):
+        if c not in row:
+            continue
+        new = fmt(row[c])
+        old = fmt(row[f"old_{c}"]) if f"old_{c}" in row else new
+        parts.append(f"{esc(t(f'widgets.{c}', lang))} {_arrow(old, new)}")
+    reason = row.get("reason_zh") if lang == "zh" and row.get("reason_zh") else row.get("reason")
+    text = " · ".join(parts)
+    return f"{text}<br><small>{esc(reason) if reason is not None else ''}</small>"
+
+
 def decisions_html(state: ReviewDecisions, lang: str = "zh") -> str:
     """The count line of the review decisions."""
     return f"<p>{esc(t('widgets.counts', lang, **state.counts()))}</p>"
