@@ -79,12 +79,14 @@ def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
         return frame.astype(str), None
     if _looks_binary(data):
         return None, "is a binary file, not CSV text; export the table as CSV (UTF-8) or XLSX"
-    text, _enc = decode_bytes(data)
+    text, enc = decode_bytes(data)
     if text is None:
         return None, "is neither UTF-8 nor GBK text; save it as 'CSV UTF-8' from Excel"
+    del text  # parse the bytes: pandas reads a large StringIO in quadratic time
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
+            encoding=enc,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
