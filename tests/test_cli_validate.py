@@ -129,6 +129,7 @@ def _console_script() -> str:
     return str(script)
 
 
+@pytest.mark.slow
 def test_console_script_from_another_directory(tiny_data):
     script, cwd = _console_script(), tiny_data.parent
     ok = subprocess.run(
