@@ -71,7 +71,7 @@ def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object
     def one_of(allowed, what):
         def say(v):
             key = next((k for k, zh in DIMENSION_NAMES_ZH.items() if zh == v), None)
-            if key:
+            if key:  # a Chinese dimension name where the key belongs
                 return f"write the dimension key '{key}' instead of '{v}'"
             return f"'{v}' is not {what}; use one of {', '.join(allowed)}"
 
@@ -79,21 +79,21 @@ def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object
 
     def between(table, column):
         lo, hi = RANGES[(table, column)]
-        return pa.Check.in_range(
-            lo, hi
-        ), lambda v: f"{_num(v)} is outside the scale {lo}-{hi}; write a value from {lo} to {hi}"
+
+        def say(v):
+            return f"{_num(v)} is outside the scale {lo}-{hi}; write a value from {lo} to {hi}"
+
+        return pa.Check.in_range(lo, hi), say
+
+    def not_a_weight(v):
+        return f"{_num(v)} is not a usable weight; weights are numbers above 0"
 
     dimension = one_of(DIMENSIONS, "a dimension")
     return {
         "kpis": {
             "dimension": [dimension],
             "direction": [one_of(DIRECTIONS, "a direction")],
-            "weight": [
-                (
-                    pa.Check.gt(0),
-                    lambda v: f"{_num(v)} is not a usable weight; weights are numbers above 0",
-                )
-            ],
+            "weight": [(pa.Check.gt(0), not_a_weight)],
         },
         "feedback": {c: [between("feedback", c)] for c in ("nps", "csat", "ces")},
         "reviews": {"score": [between("reviews", "score")], "dimension": [dimension]},
