@@ -1,5 +1,22 @@
 """Customer-feedback analytics: ingest any export, metrics with intervals, sentiment, themes."""
 
 from .ingest import Mapping, fitting_mappings, load_feedback, load_mapping, shipped_mappings
+from .metrics import add_period, changes, feedback_metrics, kpi_value, with_sentiment
+from .themes import discover, load_keywords, themes, tokenize
 
-__all__ = ["Mapping", "fitting_mappings", "load_feedback", "load_mapping", "shipped_mappings"]
+__all__ = [
+    "Mapping",
+    "add_period",
+    "changes",
+    "discover",
+    "feedback_metrics",
+    "fitting_mappings",
+    "kpi_value",
+    "load_feedback",
+    "load_keywords",
+    "load_mapping",
+    "shipped_mappings",
+    "themes",
+    "tokenize",
+    "with_sentiment",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -222,7 +223,7 @@ class _Reporter:
         idx = np.flatnonzero(bad)
         self.rows(rows.iloc[idx], column, (message.iat[codes[i]] for i in idx[:MAX_LISTED]))
 
-    def rows(self, rows, column: str, message, severity: str = "warning", summary: str = ""):
+    def rows(self, rows, column: str, message, severity: str = "warning"):
         rows = list(rows)
         for r, msg in zip(rows[:MAX_LISTED], message, strict=False):
             self.problems.append(Problem(self.file, int(r), column, msg, severity))
@@ -232,7 +233,7 @@ class _Reporter:
                     self.file,
                     None,
                     column,
-                    f"and {len(rows) - MAX_LISTED:,} more rows like these{summary}",
+                    f"and {len(rows) - MAX_LISTED:,} more rows like these",
                     severity,
                 )
             )
@@ -241,6 +242,22 @@ class _Reporter:
 def _expand(values: pd.Series, codes: np.ndarray) -> pd.Series:
     """Per-distinct-value results back onto the rows (code -1, an empty cell, gives <NA>)."""
     return pd.Series(values.reset_index(drop=True).reindex(codes).to_numpy(), dtype=values.dtype)
+
+
+def category(values: pd.Series, codes: np.ndarray | None = None) -> pd.Series:
+    """A low-cardinality text column as a categorical with sorted categories (fast to compare
+    and group on a million rows); `codes` maps rows onto `values` as pd.factorize gives them."""
+    vcodes, cats = pd.factorize(values, use_na_sentinel=True)
+    if codes is not None:
+        vcodes = np.append(vcodes, -1)[codes]  # code -1 (an empty cell) stays missing
+    order = np.argsort(np.asarray(cats, dtype=object).astype(str), kind="stable")
+    rank = np.empty(len(cats), dtype=np.int64)
+    rank[order] = np.arange(len(cats))
+    final = np.where(vcodes >= 0, rank[np.maximum(vcodes, 0)] if len(cats) else -1, -1)
+    cat = pd.Categorical.from_codes(
+        final, categories=pd.Index(np.asarray(cats, dtype=object)[order])
+    )
+    return pd.Series(cat)
 
 
 def _read_number(values: dict[str, float]):
@@ -287,8 +304,6 @@ def clean_text(s: pd.Series) -> pd.Series:
     t = s.astype("string").str.strip()
     amp = t.str.contains("&", regex=False, na=False)
     if amp.any():
-        import html
-
         t[amp] = t[amp].map(html.unescape).str.strip()
     return t.where(t.ne(""), pd.NA)
 
@@ -353,8 +368,10 @@ def load_feedback(
                 out[f] = np.nan
             elif f in DATES:
                 out[f] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+            elif f in ("feedback_id", "text"):
+                out[f] = pd.Series(pd.NA, index=out.index, dtype="string")
             else:
-                out[f] = pd.Series(spec.default, index=out.index, dtype="string")
+                out[f] = category(pd.Series([spec.default], dtype="object"), np.zeros(n, int))
             continue
         col = found[f]
         # every cell is parsed once per distinct value: exports repeat dates, scores, products
@@ -398,10 +415,9 @@ def load_feedback(
             v = clean_text(u) if f in ("text", "product", "channel") else u
             if f == "lang":
                 v = v.str.lower().str[:2]
-            v = _expand(v.astype("string"), codes)
             if spec.default is not None:
                 v = v.fillna(spec.default)
-            out[f] = v
+            out[f] = _expand(v, codes) if f in ("feedback_id", "text") else category(v, codes)
     for k in m.keep:
         hit = next((c for c in frame.columns if header_key(c) == header_key(k)), None)
         if hit is not None and k not in out:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..periods import parse_period, period_of_dates
 from ..stats import Z95, nps_interval, t_interval, t_quantile, wilson_interval
+from .ingest import category
 
 ALL = "all"  # the one period / product of an export without dates / products
 SENTIMENTS = ("positive", "neutral", "negative")
@@ -23,11 +24,10 @@ KPI_METRICS["resolved_14d"] = ("resolved_14d", 100.0)
 def add_period(df: pd.DataFrame, cadence: str = "quarter") -> pd.DataFrame:
     """Copy of df with a `period` column; an export without any date is one period 'all'."""
     if "date" not in df or df["date"].isna().all():
-        return df.assign(period=pd.Series(ALL, index=df.index, dtype="string"))
+        return df.assign(period=pd.Categorical([ALL] * len(df)))
     codes, days = pd.factorize(df["date"].dt.normalize(), use_na_sentinel=True)
-    periods = period_of_dates(pd.Series(days), cadence).reset_index(drop=True)
-    period = pd.Series(periods.reindex(codes).to_numpy(), index=df.index, dtype="string")
-    return df.assign(period=period)
+    periods = period_of_dates(pd.Series(days), cadence).astype("object")
+    return df.assign(period=category(periods, codes).to_numpy())
 
 
 def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
@@ -44,22 +44,20 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
     u = pd.Series(uniques, dtype="string")
     if len(u):
         scored = score_sentiment(u, lang=lang).reset_index(drop=True)
-        langs = detect_lang(u).reset_index(drop=True) if lang == "auto" else None
+        found = detect_lang(u) if lang == "auto" else pd.Series(lang, index=u.index)
     else:
-        scored = pd.DataFrame({"sentiment": pd.Series([], dtype="string"), "sentiment_score": []})
-        langs = pd.Series([], dtype="string")
-    out["sentiment"] = pd.Series(
-        scored["sentiment"].astype("string").reindex(codes).to_numpy(), index=out.index
-    ).astype("string")
-    out["sentiment_score"] = pd.Series(
-        scored["sentiment_score"].astype("float64").reindex(codes).to_numpy(), index=out.index
-    )
-    have = out["lang"] if "lang" in out else pd.Series(pd.NA, index=out.index, dtype="string")
-    if lang == "auto":
-        found = pd.Series(langs.astype("string").reindex(codes).to_numpy(), index=out.index)
-    else:
-        found = pd.Series(lang, index=out.index).where(text.notna())
-    out["lang"] = have.fillna(found).astype("string")
+        scored = pd.DataFrame({"sentiment": pd.Series([], dtype="object"), "sentiment_score": []})
+        found = pd.Series([], dtype="object")
+    out["sentiment"] = category(scored["sentiment"].astype("object"), codes).to_numpy()
+    score = scored["sentiment_score"].astype("float64").reset_index(drop=True)
+    out["sentiment_score"] = score.reindex(codes).to_numpy()
+    found = category(found.reset_index(drop=True).astype("object"), codes).to_numpy()
+    have = out["lang"] if "lang" in out else None
+    if have is None or have.isna().all():
+        out["lang"] = found
+    elif have.isna().any():
+        merged = have.astype("object").where(have.notna(), pd.Series(found, index=out.index))
+        out["lang"] = category(merged.reset_index(drop=True)).to_numpy()
     return out
 
 
