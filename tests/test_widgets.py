@@ -348,3 +348,20 @@ def test_review_accept_all(proposal):
     assert list(state.accepted()["kpi_id"]) == ["K01", "K04"]
     with pytest.raises(ValueError):
         state.decide("K01", "maybe")
+
+
+# -- each notebook's controls -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("notebook", ["01", "02", "03", "05", "06"])
+def test_notebook_controls_rerender_for_another_period(example, notebook):
+    panel = ui.notebook_controls(example, notebook)
+    assert panel.error is None and panel.calls == 1
+    panel.pick("period", "2026-Q1")
+    assert panel.error is None and panel.calls == 2
+    assert panel.context().period == "2026-Q1"
+
+
+def test_unknown_notebook_has_no_controls(example):
+    with pytest.raises(ValueError, match="no controls"):
+        ui.notebook_controls(example, "09")

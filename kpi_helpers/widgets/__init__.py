@@ -3,8 +3,8 @@
 Importing this package does not import ipywidgets: the panel functions below do that only
 when a notebook actually shows a control. Each function displays its panel and returns it.
 
-    if show_controls(interactive):
-        whatif_panel(ctx)
+    if widgets.show_controls(interactive):
+        widgets.controls(ctx, "05")
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "ThemeExplorer",
     "WhatIf",
     "auto_interactive",
+    "controls",
     "explorer_panel",
     "pickers",
     "review_panel",
@@ -46,6 +47,16 @@ def _shown(build, *args, **kwargs):
     return panel
 
 
+def controls(ctx, notebook: str, **inputs):
+    """Show a notebook's controls: pickers re-rendering its figures and tables for another period,
+    PM or language, with the what-if panel (03, 05), theme explorer (04) or review acceptance (06).
+
+    `inputs` hands over what the notebook already computed: feedback=FeedbackView (04),
+    review=Review (06).
+    """
+    return _shown("notebook_controls", ctx, notebook, **inputs)
+
+
 def whatif_panel(ctx, pm_id: str | None = None):
     """Show the what-if panel (targets and weights sliders, new score / band / rank, save)."""
     return _shown("whatif_panel", ctx, pm_id)
@@ -56,9 +67,9 @@ def explorer_panel(ctx, feedback=None):
     return _shown("explorer_panel", ctx, feedback)
 
 
-def review_panel(ctx, proposal, period: str | None = None):
-    """Show accept / reject toggles for a review proposal and the export of the accepted rows."""
-    return _shown("review_panel", ctx, proposal, period)
+def review_panel(ctx, review=None):
+    """Show accept / reject toggles for a review's proposal and the export of the accepted rows."""
+    return _shown("review_panel", ctx, review)
 
 
 def pickers(ctx, render, fields=("period", "pm", "lang")):

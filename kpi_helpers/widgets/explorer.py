@@ -28,8 +28,8 @@ def tag_themes(feedback: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     """Copy of feedback with a `themes` list per row, from a feedback.themes.themes() table.
 
     A comment belongs to a theme when its text matches the theme's terms the way themes() counted
-    them (keyword themes by keyword, discovered themes by their word or word pair), in the
-    theme's language.
+    them (keyword themes by keyword, discovered themes by whole word or word pair), in the
+    theme's language. Tags are theme keys, so a keyword theme of both languages is one theme.
     """
     from ..feedback.themes import TextIndex
 
@@ -46,9 +46,19 @@ def tag_themes(feedback: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
         if lang is not None and "lang" in themes:
             hit &= lang.eq(row.lang).fillna(False).to_numpy(dtype=bool)
         for i in np.flatnonzero(hit):
-            tags[i].append(str(row.theme))
+            tags[i].append(str(getattr(row, "key", row.theme)))
     out["themes"] = tags
     return out
+
+
+def theme_labels(themes: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Theme key -> readable name, the report language's name where both languages have one."""
+    if themes.empty:
+        return {}
+    key = themes["key"] if "key" in themes else themes["theme"]
+    order = themes.assign(_key=key.astype(str), _other=themes.get("lang", lang) != lang)
+    order = order.sort_values("_other", kind="stable").drop_duplicates("_key")
+    return dict(zip(order["_key"], order["theme"].astype(str), strict=False))
 
 
 class ThemeExplorer:
@@ -59,9 +69,13 @@ class ThemeExplorer:
             optionally `sentiment` (positive / neutral / negative), `sentiment_score`, `text`,
             `product`, `channel`.
         cadence: quarter or half, to place dated rows in periods.
+        labels: theme -> name to show (default: the theme itself).
     """
 
-    def __init__(self, feedback: pd.DataFrame, cadence: str = "quarter"):
+    def __init__(
+        self, feedback: pd.DataFrame, cadence: str = "quarter", labels: dict | None = None
+    ):
+        self.labels = dict(labels or {})
         f = feedback.reset_index(drop=True).copy()
         if "period" not in f:
             dates = f["date"] if "date" in f else pd.Series(pd.NaT, index=f.index)
@@ -90,7 +104,8 @@ class ThemeExplorer:
         )
         out["share"] = out["n"] / total
         out = out.sort_values(["n", "theme"], ascending=[False, True]).reset_index(drop=True)
-        return out[["theme", "n", "share", "negative"]]
+        out["label"] = out["theme"].map(lambda k: self.labels.get(k, k))
+        return out[["theme", "label", "n", "share", "negative"]]
 
     def select(self, theme: str | None = None, product: str | None = None) -> None:
         """Choose the theme (and optionally restrict to one product; None = all products)."""

@@ -9,7 +9,7 @@ from IPython.display import display
 from ..context import ReportContext
 from ..i18n import t
 from ._controls import DESC, wide
-from .explorer import ThemeExplorer
+from .explorer import ThemeExplorer, tag_themes, theme_labels
 from .views import comments_html, esc, table
 
 
@@ -45,7 +45,7 @@ class ExplorerPanel:
 
     def _theme_options(self) -> list[tuple[str, str]]:
         ranked = self.state.themes()
-        return [(f"{r.theme} ({int(r.n)})", str(r.theme)) for r in ranked.itertuples()]
+        return [(f"{r.label} ({int(r.n)})", str(r.theme)) for r in ranked.itertuples()]
 
     def _load_themes(self) -> None:
         self._busy = True
@@ -109,13 +109,19 @@ def _show_trend_chart(trend: pd.DataFrame, title: str) -> None:
     plt.close(fig)
 
 
-def explorer_panel(ctx: ReportContext, feedback: pd.DataFrame | None = None) -> ExplorerPanel:
-    """Build the theme explorer over the feedback (tagged with themes and sentiment)."""
-    frame = feedback if feedback is not None else themed_feedback(ctx)
-    return ExplorerPanel(ThemeExplorer(frame, ctx.ds.company.cadence), ctx.lang)
+def explorer_panel(ctx: ReportContext, feedback=None) -> ExplorerPanel:
+    """Build the theme explorer for the context's period (and PM's products, if a PM is set).
 
+    Args:
+        feedback: a feedback_view.FeedbackView (rows and themes of the report), a frame already
+            tagged with `themes`, or None to build the report's feedback view now.
+    """
+    from ..feedback_view import FeedbackView, feedback_view
 
-def themed_feedback(ctx: ReportContext) -> pd.DataFrame:
-    """The data folder's feedback with a theme list and sentiment per comment."""
-    fb = ctx.ds.feedback.copy()
-    return fb
+    if feedback is None:
+        feedback = feedback_view(ctx.ds, ctx.period, ctx.pm)
+    labels = None
+    if isinstance(feedback, FeedbackView):
+        labels = theme_labels(feedback.themes, ctx.lang)
+        feedback = tag_themes(feedback.rows, feedback.themes)
+    return ExplorerPanel(ThemeExplorer(feedback, ctx.ds.company.cadence, labels), ctx.lang)

@@ -6,9 +6,12 @@ import inspect
 from collections.abc import Callable
 
 import ipywidgets as w
+from IPython.display import HTML, display
 
 from ..context import ReportContext
+from ..errors import KpiWorkbookError
 from ..i18n import t
+from ._controls import error_html
 from .pickers import FIELDS, PickerState, Selection
 
 
@@ -37,6 +40,7 @@ class PickersPanel:
         self.widget = w.VBox([w.HBox(list(self.pickers.values())), self.output])
         self.widget.add_class("kpi-pickers")
         self.calls = 0
+        self.error: str | None = None
         self.rerender()
 
     def _on_pick(self, field: str, change) -> None:
@@ -55,14 +59,20 @@ class PickersPanel:
         return ReportContext(self.ctx.ds, s.period, s.lang, s.pm or "", True)
 
     def rerender(self) -> None:
-        ctx = self.context()
         self.calls += 1
         self.output.clear_output(wait=True)
         with self.output:
-            if len(inspect.signature(self.render).parameters) >= 2:
-                self.render(ctx, self.state)
+            try:
+                ctx = self.context()
+                if len(inspect.signature(self.render).parameters) >= 2:
+                    self.render(ctx, self.state)
+                else:
+                    self.render(ctx)
+            except KpiWorkbookError as e:  # e.g. a period the data cannot evaluate
+                self.error = str(e)
+                display(HTML(error_html(e)))
             else:
-                self.render(ctx)
+                self.error = None
 
 
 def pickers(ctx: ReportContext, render: Callable, fields=("period", "pm", "lang")) -> PickersPanel:

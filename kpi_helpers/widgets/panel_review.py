@@ -93,6 +93,6 @@ def review_panel(ctx: ReportContext, review=None) -> ReviewPanel:
         proposal, period = review.proposal, review.next_period
     else:
         proposal, period = review, next_period(ctx.period)
-    state = ReviewDecisions(proposal, period)
+    state = ReviewDecisions(ctx.for_pm(proposal), period)
     _pms, kpis = names(ctx)
     return ReviewPanel(state, ctx.ds.data_dir, ctx.lang, kpis)

@@ -6,10 +6,11 @@ so everything that matters is tested without a browser.
 """
 
 from ._controls import show, slider_range
-from .panel_explorer import ExplorerPanel, explorer_panel, themed_feedback
+from .panel_explorer import ExplorerPanel, explorer_panel
 from .panel_pickers import PickersPanel, pickers
 from .panel_review import ReviewPanel, review_panel
 from .panel_whatif import WhatIfPanel, whatif_panel
+from .renders import notebook_controls
 
 __all__ = [
     "ExplorerPanel",
@@ -17,10 +18,10 @@ __all__ = [
     "ReviewPanel",
     "WhatIfPanel",
     "explorer_panel",
+    "notebook_controls",
     "pickers",
     "review_panel",
     "show",
     "slider_range",
-    "themed_feedback",
     "whatif_panel",
 ]
