@@ -502,17 +502,16 @@ def run_reports(
             done = {} if force else _reuse_unchanged(jobs, keys, target, build)
             todo = [job for job in jobs if job.name not in done]
             log.info(
-                "run %s: %d notebooks (%d unchanged), %d workers, data %s, language %s",
+                "run %s: %d notebooks, data %s, language %s",
                 period,
                 len(jobs),
-                len(done),
-                min(workers, max(len(todo), 1)),
                 made["data_dir"],
                 lang,
             )
             for result in done.values():
                 _log_result(result)
             if todo:
+                log.info("executing %d on %d worker processes", len(todo), min(workers, len(todo)))
                 for result in execute_jobs(todo, build, page, workers, _log_result):
                     done[result.name] = result
             results = [done[job.name] for job in jobs]
