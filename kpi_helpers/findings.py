@@ -182,7 +182,7 @@ def finding(
 
 
 def findings_frame(rows: list[dict]) -> pd.DataFrame:
-    """Findings as a table, errors first, then by PM and KPI."""
+    """Findings as a table: errors first, then warnings, then info; within each by kind, PM, KPI."""
     frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     for col in ("pm_id", "kpi_id", "objective_id"):
         frame[col] = frame[col].astype("object").where(frame[col].notna(), None)

@@ -172,3 +172,16 @@ def test_messages_exist_in_both_languages():
     gap = f[f["kind"] == "dimension_gap"].iloc[0]
     assert "风险管理" not in gap["message_zh"] and "用户增长" in gap["message_zh"]
     assert finding_text(gap["kind"], gap["params"], "zh") == gap["message_zh"]
+
+
+def test_every_message_names_the_same_values_in_both_languages():
+    import re
+
+    from kpi_helpers.findings import MESSAGES, UNCHANGED_WHY
+
+    def names(text):
+        return set(re.findall(r"\{(\w+)\}", text)) - {"why", "why_zh"}
+
+    for kind, (en, zh) in {**MESSAGES, **UNCHANGED_WHY}.items():
+        assert names(en) == names(zh), kind
+        assert en.endswith((".", ")")) or kind in UNCHANGED_WHY, kind
