@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from html import escape
 from urllib.parse import quote
 
@@ -24,10 +23,12 @@ def _text(key: str, lang: str, **params) -> str:
     return escape(t(key, lang, **params))
 
 
+def _missing(value) -> bool:
+    return value is None or pd.isna(value)
+
+
 def _number(value, fmt: str = "{:.1f}") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return "-"
-    return fmt.format(value)
+    return "-" if _missing(value) else fmt.format(value)
 
 
 def top_findings(ds: Dataset, ev: PeriodEvaluation, lang: str) -> tuple[list[str], int]:
@@ -102,16 +103,13 @@ def _pm_table(ds: Dataset, ev: PeriodEvaluation, pm_jobs, lang: str) -> list[str
         "</tr></thead><tbody>"
     ]
     for job in pm_jobs:
-        row = people.get(job.pm_id)
-        name = localized(row, "name", lang) if row is not None else job.pm_id
-        team = row.get("team") if row is not None else None
-        team = "" if team is None or pd.isna(team) else localized(row, "team", lang)
-        total = totals["total"].get(job.pm_id) if job.pm_id in totals.index else None
-        band = totals["band"].get(job.pm_id) if job.pm_id in totals.index else None
-        band = None if band is None or pd.isna(band) else band
+        person = people.get(job.pm_id, pd.Series({"name": job.pm_id}))
+        team = "" if _missing(person.get("team")) else localized(person, "team", lang)
+        band = totals["band"].get(job.pm_id)
         rows.append(
-            f"<tr><td>{_link(job.html, name)}</td><td>{escape(team)}</td>"
-            f'<td class="num">{_number(total)}</td><td>{escape(band_name(band, lang))}</td></tr>'
+            f"<tr><td>{_link(job.html, localized(person, 'name', lang))}</td>"
+            f'<td>{escape(team)}</td><td class="num">{_number(totals["total"].get(job.pm_id))}</td>'
+            f"<td>{escape(band_name(None if _missing(band) else band, lang))}</td></tr>"
         )
     rows.append("</tbody></table>")
     return rows
