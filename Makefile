@@ -22,9 +22,14 @@ test: $(STAMP)
 report: $(STAMP)
 	$(BIN)/kpi-workbook run --data data --out reports --lang $(LANG_REPORT) $(if $(PERIOD),--period $(PERIOD),)
 
+# JupyterLab with the project's kernel on the notebooks folder; kernels started there show the
+# interactive controls by default (KPI_WORKBOOK_LAB=1, see kpi_helpers/widgets/mode.py).
+# `make lab LAB_ARGS="--no-browser --port 8890"` passes options on; root needs --allow-root.
+LAB_ARGS ?=
 lab: $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name kpi-workbook --display-name "KPI workbook"
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	KPI_WORKBOOK_LAB=1 $(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 \
+		$(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check kpi_helpers tests bench
