@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .feedback.metrics import add_period, feedback_metrics, with_sentiment
-from .feedback.themes import themes
+from .feedback.themes import load_keywords, themes
 from .io import Dataset
 from .periods import parse_period
 
@@ -22,6 +22,7 @@ class FeedbackView:
     by_product: pd.DataFrame
     volume: pd.DataFrame
     themes: pd.DataFrame
+    theme_names: dict[str, tuple[str, str]]  # keyword theme key -> (Chinese name, English name)
 
     @property
     def now(self) -> pd.Series | None:
@@ -66,37 +67,43 @@ def feedback_view(ds: Dataset, period: str, pm: str = "", top_themes: int = 8) -
         rows.assign(channel=channel).groupby(["period", "channel"]).size().unstack(fill_value=0)
     )
     recent = rows[rows["period"].isin([period, str(parse_period(period).shift(-1))])]
-    found = themes(recent, keywords_file(ds), top=top_themes, cadence=ds.company.cadence)
-    return FeedbackView(period, rows, by_period, by_product, volume, found)
+    keywords = load_keywords(keywords_file(ds)) if keywords_file(ds) else []
+    found = themes(recent, keywords, top=top_themes, cadence=ds.company.cadence)
+    names = {k["theme"]: (k["name"], k["name_en"]) for k in keywords}
+    return FeedbackView(period, rows, by_period, by_product, volume, found, names)
 
 
-def theme_rows(found: pd.DataFrame, lang: str, limit: int = 10) -> pd.DataFrame:
-    """Themes of the report's language first (then the other language), largest first, labelled."""
+def theme_rows(
+    found: pd.DataFrame, lang: str, names: dict | None = None, limit: int = 10
+) -> pd.DataFrame:
+    """Themes of the report's language first (then the other language), largest first, labelled.
+
+    share is the theme's share of this period's comments when known (else of both periods);
+    keyword themes are named in the report's language (`names`: key -> (zh, en));
+    change_text is the change in share against the previous period, marked when it is real.
+    """
     from .i18n import t
-    from .tables import format_number
+    from .tables import format_number, is_missing
 
     if found.empty:
-        return found.assign(label=pd.Series(dtype=str))
-    order = found.assign(_own=found["lang"] != lang).sort_values(
-        ["_own", "n"], ascending=[True, False]
-    )
-    share = order["share_latest"].where(order["share_latest"].notna(), order["share"])
+        return found.assign(label=pd.Series(dtype=str), lang_text="", change_text="")
+    names = names or {}
+    share = found["share_latest"].where(found["share_latest"].notna(), found["share"])
+    order = found.assign(share=share, _own=found["lang"] != lang)
+    top = order.sort_values(["_own", "share"], ascending=[True, False]).head(limit)
     change = [
         "–"
-        if pd.isna(c)
+        if is_missing(c)
         else f"{'+' if c > 0 else ''}{format_number(100 * c, 1)} pp"
-        + (f" ({t('nb04.real', lang)})" if r is True else "")
-        for c, r in zip(order["change"], order["change_real"], strict=True)
+        + (f" ({t('nb04.real', lang)})" if not is_missing(r) and bool(r) else "")
+        for c, r in zip(top["change"], top["change_real"], strict=True)
     ]
-    return (
-        order.head(limit)
-        .assign(
-            label=order["theme"].astype(str),
-            share=share,
-            lang_text=[
-                t(f"nb04.lang.{x}", lang) if x in ("zh", "en") else str(x) for x in order["lang"]
-            ],
-            change_text=change[:limit],
-        )
-        .drop(columns="_own")
+    label = [
+        names[k][0 if lang == "zh" else 1] if src == "keywords" and k in names else str(theme)
+        for k, src, theme in zip(top["key"], top["source"], top["theme"], strict=True)
+    ]
+    return top.drop(columns="_own").assign(
+        label=label,
+        lang_text=[t(f"nb04.lang.{x}", lang) if x in ("zh", "en") else str(x) for x in top["lang"]],
+        change_text=change,
     )

@@ -73,6 +73,8 @@ REPORT_RC = {
     "ytick.labelsize": 9,
     "legend.fontsize": 9,
     "font.size": 10,
+    # Names and labels come from user files: a "$" must print as a dollar, not start mathtext.
+    "text.parse_math": False,
 }
 
 

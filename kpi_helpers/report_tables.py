@@ -166,7 +166,7 @@ def themes_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
         _c("label", lang, "theme", header=True),
         _c("lang_text", lang, "language"),
         _c("n", lang, "comments", kind="number", digits=0),
-        _c("share", lang, kind="share"),
+        _c("share", lang, "share_comments", kind="share"),
         _c("negative", lang, kind="share"),
         _c("change_text", lang, "change"),
     ]

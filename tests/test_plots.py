@@ -70,6 +70,7 @@ def _figures(lang: str) -> dict[str, Figure]:
         "objective_weights": plots.objective_weights(pms, lang),
         "heatmap_weight": plots.dimension_heatmap(matrix, lang),
         "heatmap_score": plots.dimension_heatmap(matrix + 50, lang, kind="score"),
+        "one_pm_dimensions": plots.dimension_heatmap(matrix.iloc[:1] + 50, lang, kind="score"),
         "target_ambition": plots.target_ambition(kpis, lang),
         "pm_totals": plots.pm_totals(pms, BANDS, lang),
         "kpi_scores": plots.kpi_scores(kpis, "张伟：各 KPI 得分（✓ ! ✗）", lang),
@@ -141,3 +142,10 @@ def test_figures_embed_as_png_with_alt_text():
     html = figure_html(fig, 'Totals: 张伟 100 <"x">')
     assert html.startswith('<img src="data:image/png;base64,')
     assert 'alt="Totals: 张伟 100 &lt;&quot;x&quot;&gt;"' in html
+
+
+def test_dollar_signs_in_names_are_text_not_math():
+    names = pd.DataFrame({"label": ["$5 $price_tag^2 张伟"], "total": [100.0], "band": ["A"]})
+    fig = plots.pm_totals(names, BANDS)
+    fig.savefig(io.BytesIO(), format="png")  # mathtext would fail on the unbalanced "$"
+    assert fig.axes[0].get_yticklabels()[0].get_text().startswith("$5 $price")

@@ -9,13 +9,14 @@ import pandas as pd
 from ..i18n import t
 from ..tables import format_number, format_share, is_missing
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
 def md(text) -> str:
     """User text (names, comments) made inert in Markdown: specials and HTML are escaped."""
     s = "" if is_missing(text) else str(text)
-    s = s.replace("&", "&amp;").replace("\r", " ").replace("\n", " ")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = s.replace("\r", " ").replace("\n", " ")
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
@@ -87,7 +88,7 @@ def alt_bars(
     """ "<what the chart is>: label value, label value, ..." for a bar chart of `value` by label."""
     data = frame.dropna(subset=[value])
     items = [
-        f"{r['label']} {format_share(r[value]) if share else num(r[value])}"
+        f"{r['label']} {format_share(r[value]) if share else num(r[value], None)}"
         for _, r in data.head(limit).iterrows()
     ]
     more = t("common.and_more", lang, n=len(data) - limit) if len(data) > limit else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..i18n import t
-from ..tables import format_interval, format_share, is_missing
+from ..tables import format_number, format_share, is_missing
 from .base import join, md, num, sentences, signed
 
 
@@ -15,17 +15,27 @@ def feedback_summary(now: pd.Series | None, period: str, lang: str) -> str:
         return t("nb04.no_feedback", lang, period=period)
     return sentences(
         t("nb04.volume", lang, period=period, n=num(now["n"], 0), text=num(now["n_text"], 0)),
-        t(
-            "nb04.metrics",
-            lang,
-            nps=format_interval(now["nps"], now["nps_low"], now["nps_high"], 1),
-            csat=format_interval(now["csat"], now["csat_low"], now["csat_high"], 1, "%", 100.0),
-            ces=format_interval(now["ces"], now["ces_low"], now["ces_high"], 2),
-            nps_n=num(now["nps_n"], 0),
-            csat_n=num(now["csat_n"], 0),
-            ces_n=num(now["ces_n"], 0),
-        ),
+        t("nb04.metrics", lang, **_metric_params(now)),
     )
+
+
+def _metric_params(now: pd.Series) -> dict:
+    """Value, 95 % interval and answers of NPS, CSAT (in %) and CES for the sentence."""
+    out = {}
+    for metric, scale, digits, unit in (
+        ("nps", 1, 1, ""),
+        ("csat", 100, 1, "%"),
+        ("ces", 1, 2, ""),
+    ):
+        value, low, high = (now.get(f"{metric}{s}") for s in ("", "_low", "_high"))
+        out[metric] = format_number(None if is_missing(value) else value * scale, digits, unit)
+        out[f"{metric}_ci"] = (
+            "–"
+            if is_missing(low) or is_missing(high)
+            else f"{format_number(low * scale, digits, unit)} – {format_number(high * scale, digits, unit)}"
+        )
+        out[f"{metric}_n"] = num(now.get(f"{metric}_n"), 0)
+    return out
 
 
 def metric_changes(now: pd.Series | None, lang: str) -> str:
@@ -38,7 +48,7 @@ def metric_changes(now: pd.Series | None, lang: str) -> str:
         if is_missing(change):
             continue
         real = now.get(f"{metric}_change_real")
-        verdict = "real" if real is True else "noise" if real is False else "unknown"
+        verdict = "unknown" if is_missing(real) else "real" if bool(real) else "noise"
         unit = " pp" if metric == "csat" else ""
         parts.append(
             t(
@@ -80,7 +90,8 @@ def themes_summary(themes: pd.DataFrame, lang: str) -> str:
         for r in own.head(3).itertuples(index=False)
     ]
     worst = own.sort_values("negative", ascending=False).iloc[0]
-    rising = own[(own["change_real"] == True) & (own["change"] > 0)]  # noqa: E712 - NA-safe
+    real = own["change_real"].map(lambda r: not is_missing(r) and bool(r))
+    rising = own[real & (own["change"] > 0)]
     return sentences(
         t("nb04.themes_top", lang, items=join(top, lang)),
         t(

@@ -25,14 +25,19 @@ def alt_lights(name: str, rows: pd.DataFrame, lang: str) -> str:
 # --- 05 evaluation -----------------------------------------------------------------------------
 
 
-def evaluation_summary(totals: pd.DataFrame, company: dict, period: str, lang: str) -> str:
+def evaluation_summary(
+    totals: pd.DataFrame, company: dict, period: str, lang: str, counts: dict | None = None
+) -> str:
     """The company's mean and band, band counts, best and lowest PM, coverage.
 
-    `totals` has label, total, band, coverage; `company` is PeriodEvaluation.company.
+    `totals` has label, total, band, coverage; `company` is PeriodEvaluation.company. With the
+    traffic-light `counts` of one PM's report, the PM's own summary (pm_summary) instead.
     """
     scored = totals.dropna(subset=["total"]).sort_values("total", ascending=False)
     if scored.empty:
         return t("nb05.no_scores", lang, period=period)
+    if counts is not None:
+        return pm_summary(scored.iloc[0], counts, lang)
     bands = join([f"{b} {n}" for b, n in company["bands"].items() if n], lang)
     best, low = scored.iloc[0], scored.iloc[-1]
     return sentences(

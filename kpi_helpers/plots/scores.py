@@ -58,7 +58,7 @@ def pm_totals(totals: pd.DataFrame, bands: list[tuple[str, float]], lang: str = 
         no_data(ax, t("plots.no_data", lang))
         return fig
     y = np.arange(len(data))
-    ax.barh(y, data["total"], color=PALETTE[0])
+    ax.barh(y, data["total"], color=PALETTE[0], height=0.6)
     for yi, v, b in zip(y, data["total"], data["band"], strict=True):
         ax.text(v + 1, yi, f"{v:.1f} · {b}", va="center", fontsize=9)
     ax.set_yticks(y, [wrap(v, 20, 1) for v in data["label"]])

@@ -9,7 +9,7 @@ from matplotlib.patches import Patch
 
 from ..goal_tree import tree_layout
 from ..i18n import t
-from .base import GREY, PALETTE, STATUS_COLOURS, heatmap, new_figure, no_data, wrap
+from .base import GREY, PALETTE, STATUS_COLOURS, heatmap, new_figure, no_data, score_lines, wrap
 
 X_GOAL = 0.75  # column spacing of the tree in axis units (objectives 0, goals 0.75, KPIs 1.5)
 _TREE_STYLE = {
@@ -120,7 +120,12 @@ def goal_tree(nodes: pd.DataFrame, lang: str = "zh") -> Figure:
 
 
 def dimension_heatmap(matrix: pd.DataFrame, lang: str = "zh", kind: str = "weight") -> Figure:
-    """PM x dimension heat map of weights (kind="weight") or scores (kind="score"), values written in."""
+    """PM x dimension heat map of weights (kind="weight") or scores (kind="score"), values written in.
+
+    A single PM (one row) is drawn as one bar per dimension instead, which reads better.
+    """
+    if len(matrix) == 1:
+        return _dimension_bars(matrix.iloc[0].dropna(), lang, kind)
     fig, ax = new_figure(
         min(3 + 1.1 * max(len(matrix.columns), 1), 14), 0.5 * max(len(matrix), 2) + 2.8
     )
@@ -142,6 +147,28 @@ def dimension_heatmap(matrix: pd.DataFrame, lang: str = "zh", kind: str = "weigh
             vmax=max(float(data.max().max()), 1),
             label=t("plots.weight_points", lang),
         )
+    return fig
+
+
+def _dimension_bars(values: pd.Series, lang: str, kind: str) -> Figure:
+    """One PM's scores (or weights) per dimension as horizontal bars, values written beside them."""
+    if kind == "weight":
+        values = values[values > 0]
+    fig, ax = new_figure(8, 0.45 * max(len(values), 2) + 1.4)
+    ax.set_title(f"{t(f'plots.heatmap_{kind}', lang)} · {values.name}", loc="left")
+    if values.empty:
+        no_data(ax, t("plots.no_data", lang))
+        return fig
+    y = np.arange(len(values))
+    ax.barh(y, values.to_numpy(dtype=float), color=PALETTE[4] if kind == "score" else PALETTE[0])
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v + 1, yi, f"{v:.0f}", va="center", fontsize=9)
+    ax.set_yticks(y, [wrap(v, 24, 1) for v in values.index])
+    ax.invert_yaxis()
+    if kind == "score":
+        ax.set_xlim(0, 130)
+        score_lines(ax)
+    ax.set_xlabel(t("plots.points" if kind == "score" else "plots.weight_points", lang))
     return fig
 
 

@@ -1,0 +1,45 @@
+"""open_period: where the data folder is found, which period and PM, and clear parameter errors."""
+
+from pathlib import Path
+
+import pytest
+
+from kpi_helpers.context import ReportError, open_period, resolve_data_dir
+
+
+def test_relative_data_dir_is_taken_from_the_project_root(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    assert resolve_data_dir("data", cwd=tmp_path / "notebooks") == (tmp_path / "data").resolve()
+    assert resolve_data_dir("data", cwd=tmp_path) == (tmp_path / "data").resolve()
+    assert resolve_data_dir(str(tmp_path / "data"), cwd=Path("/")) == tmp_path / "data"
+
+
+def test_defaults_to_the_latest_period_and_the_company_language(tiny_data):
+    ctx = open_period(tiny_data, "", "", "")
+    assert (ctx.period, ctx.previous, ctx.lang) == ("2026-Q2", "2026-Q1", "zh")
+    assert ctx.pm_ids == ["pm01", "pm02"]
+    assert ctx.history == ["2026-Q1", "2026-Q2"]
+    assert ctx.title("nb05") == "# 示例科技 · 2026-Q2 · 绩效评估"
+
+
+def test_one_pm_in_english(tiny_data):
+    ctx = open_period(tiny_data, "2026q1", "en", "pm02")
+    assert ctx.period == "2026-Q1" and ctx.previous is None
+    assert ctx.pm_ids == ["pm02"]
+    assert ctx.title("nb05") == "# Example Tech · 2026-Q1 · Performance evaluation · Li Na"
+    assert set(ctx.for_pm(ctx.evaluation.card)["pm_id"]) == {"pm02"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"period": "2030-Q1"}, "period = '2030-Q1' has no actuals or targets"),
+        ({"period": "Q3"}, "is not a period"),
+        ({"pm": "pm99"}, "pm = 'pm99' is not in people.csv; known pm_id values: pm01, pm02"),
+        ({"lang": "fr"}, "use 'zh' or 'en'"),
+    ],
+)
+def test_bad_parameters_give_one_clear_sentence(tiny_data, kwargs, message):
+    with pytest.raises(ReportError, match=message.replace("(", r"\(")):
+        open_period(tiny_data, **kwargs)
