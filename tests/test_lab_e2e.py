@@ -37,10 +37,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)"),
-]  # fmt: skip
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[dev]')"
+)
+pytestmark = pytest.mark.slow
 
 
 def _free_port() -> int:
@@ -149,7 +154,6 @@ def settled_text(page, selector: str, quiet: float = 2.0, timeout: float = 60) -
 
 
 def test_whatif_slider_changes_the_total_in_jupyterlab(lab, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[dev]')")  # fmt: skip
     base, token, notebooks = lab
     source = ROOT / "notebooks" / NOTEBOOK
     data = init_data_folder(tmp_path / "data")
