@@ -20,7 +20,7 @@ from ..errors import DataError, Problem
 from ..stats import Z95
 
 DISCOVERY_SAMPLE = 8_000  # texts per language (a random sample) used to discover themes
-DISCOVERY_CHARS = 250_000  # and at most this many characters of them
+DISCOVERY_CHARS = 150_000  # and at most this many characters of them
 EXAMPLES = 3
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 _EN_TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
@@ -129,34 +129,49 @@ def load_keywords(path: str | Path) -> list[dict]:
 
 
 class TextIndex:
-    """Distinct texts joined into one lower-cased string, so that finding a keyword is one fast
-    scan of that string instead of one regex call per text."""
+    """Distinct texts joined into one lower-cased string, so that finding every keyword of every
+    theme is one regex scan of that string instead of one search per text and keyword."""
 
     def __init__(self, texts) -> None:
-        lowered = [str(t).lower().replace("\x00", " ") for t in texts]
+        lowered = [str(t).lower().replace("\x00", " ") for t in np.asarray(texts, dtype=object)]
         self.n = len(lowered)
         self.big = "\x00".join(lowered)
         lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=self.n)
         self.starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if self.n else lengths
 
-    def hits(self, terms, whole_words: bool = False) -> np.ndarray:
-        """Which texts contain any of the terms. Latin-script terms must start a word ('crash'
-        finds 'crashes', not 'uncrash'); with whole_words they must also end one."""
-        found = np.zeros(self.n, dtype=bool)
-        big = self.big
-        for term in {str(t).strip().lower() for t in terms if str(t).strip()}:
-            latin = term[:1].isascii() and term[:1].isalnum()
-            pos = [m.start() for m in re.finditer(re.escape(term), big)]
-            if latin and pos:
-                end = len(term)
-                pos = [
-                    p
-                    for p in pos
-                    if (p == 0 or not big[p - 1].isalnum())
-                    and (not whole_words or p + end >= len(big) or not big[p + end].isalnum())
+    def hits(self, groups: dict, whole_words: bool = False) -> dict:
+        """For each group of terms, which texts contain any of its terms.
+
+        Latin-script terms must start a word ('crash' finds 'crashes', not 'uncrash'); with
+        whole_words they must also end one. A match credits every group with a term inside
+        it (送餐速度 counts for 送餐 too); a term starting inside another match is not seen.
+        """
+        terms_of = {
+            g: {str(t).strip().lower() for t in ts if str(t).strip()} for g, ts in groups.items()
+        }
+        terms = sorted(set().union(*terms_of.values()), key=len, reverse=True) if groups else []
+        found = {g: np.zeros(self.n, dtype=bool) for g in groups}
+        if not terms or not self.n:
+            return found
+        credit: dict[str, list] = {}
+        positions: dict = {g: [] for g in groups}
+        big, size = self.big, len(self.big)
+        for m in re.finditer("|".join(map(re.escape, terms)), big):
+            word = m.group()
+            owners = credit.get(word)
+            if owners is None:
+                owners = credit[word] = [
+                    g for g, ts in terms_of.items() if any(t in word for t in ts)
                 ]
+            if word[:1].isascii() and word[:1].isalnum():
+                p, e = m.start(), m.end()
+                if (p and big[p - 1].isalnum()) or (whole_words and e < size and big[e].isalnum()):
+                    continue
+            for g in owners:
+                positions[g].append(m.start())
+        for g, pos in positions.items():
             if pos:
-                found[np.searchsorted(self.starts, np.asarray(pos), side="right") - 1] = True
+                found[g][np.searchsorted(self.starts, np.asarray(pos), side="right") - 1] = True
         return found
 
 
@@ -279,14 +294,15 @@ class _Language:
             if "sentiment" in part
             else None
         )
-        period = part["period"].astype("string")
-        self.cur = period.eq(latest).fillna(False).to_numpy(dtype=bool) if latest else None
-        self.old = period.eq(prev).fillna(False).to_numpy(dtype=bool) if prev else None
+        period = part["period"]
+        self.cur = (period == latest).fillna(False).to_numpy(dtype=bool) if latest else None
+        self.old = (period == prev).fillna(False).to_numpy(dtype=bool) if prev else None
         self.codes, uniques = pd.factorize(part["text"])
         self.index = TextIndex(uniques)
 
-    def mask(self, terms, whole_words: bool = False) -> np.ndarray:
-        return self.index.hits(terms, whole_words)[self.codes]
+    def masks(self, groups: dict, whole_words: bool = False) -> dict:
+        """Rows (not distinct texts) that contain each group's terms."""
+        return {g: m[self.codes] for g, m in self.index.hits(groups, whole_words).items()}
 
 
 def _theme_row(mask: np.ndarray, corpus: _Language, lang, theme, key, source, terms) -> dict:
@@ -362,8 +378,9 @@ def themes(
     if lang.isna().any():
         from ..sentiment import detect_lang
 
-        lang = lang.fillna(detect_lang(texts["text"]))
-    texts = texts.assign(lang=lang.astype("string").str[:2])
+        found = detect_lang(texts["text"]).astype("object")
+        lang = lang.astype("object").where(lang.notna(), found)
+    texts = texts.assign(lang=lang)
     latest, prev = _latest_two(texts["period"])
     rows = []
     for lg in [x for x in ("zh", "en") if (texts["lang"] == x).any()] + sorted(
@@ -372,8 +389,9 @@ def themes(
         part = texts[texts["lang"] == lg]
         corpus = _Language(part, latest, prev)
         found = []
-        for t in keywords:
-            m = corpus.mask(t["keywords"])
+        masks = corpus.masks({i: t["keywords"] for i, t in enumerate(keywords)})
+        for i, t in enumerate(keywords):
+            m = masks[i]
             if m.any():
                 name = t["name"] if lg == "zh" else t["name_en"]
                 found.append(_theme_row(m, corpus, lg, name, t["theme"], "keywords", t["keywords"]))
@@ -383,12 +401,13 @@ def themes(
             kw = [k for t in keywords for k in t["keywords"]]
             disc = discover(part["text"], lg, top=2 * (top - len(found)), exclude=kw)
             chosen: list[str] = []
+            masks = corpus.masks({t: [t] for t in disc["term"]}, whole_words=True)
             for term in disc["term"]:
                 if len(chosen) >= top - len(found):
                     break
                 if any(_overlaps(term, c, lg) for c in chosen):
                     continue
-                m = corpus.mask([term], whole_words=True)
+                m = masks[term]
                 if m.sum() < 2:
                     continue
                 rows.append(_theme_row(m, corpus, lg, term, term, "discovered", [term]))
