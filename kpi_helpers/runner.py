@@ -261,7 +261,8 @@ def _run_job(job: NotebookJob, build: Path, page: publish.PageContext) -> Notebo
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    # Interrupted or terminated: do not wait for running notebooks to finish.
+    # A failure, an interrupt or a kill: do not wait for running notebooks to finish. Their
+    # kernels notice that their parent is gone and exit.
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
 
@@ -275,8 +276,8 @@ def execute_jobs(
 ) -> list[NotebookResult]:
     """Check every job's parameters, then run the jobs on `workers` processes.
 
-    After the first failure no further job starts. Workers are spawned, so a script that calls
-    this (or run_reports) needs the usual `if __name__ == "__main__":` guard.
+    The first failure stops the run, running notebooks included. Workers are spawned, so a
+    script that calls this (or run_reports) needs the usual `if __name__ == "__main__":` guard.
 
     Returns:
         One result per job, in the jobs' order ("not run" for those never started).
@@ -316,9 +317,11 @@ def execute_jobs(
                     )
                 done[job.name] = result
                 on_result(result)
-                if result.status == "failed":
+                if result.status == "failed":  # nothing will be published: stop now
                     for other in futures:
                         other.cancel()
+                    _stop_workers(pool)
+                    break
         except BaseException:
             _stop_workers(pool)
             raise
