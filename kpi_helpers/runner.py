@@ -198,9 +198,14 @@ def _init_worker(jupyter_dir: str, ipython_dir: str) -> None:
     logging.getLogger("papermill").setLevel(logging.WARNING)
 
 
+def _first_line(text: str | None, limit: int = 300) -> str:
+    lines = (text or "").strip().splitlines()
+    return lines[0][:limit] if lines else ""
+
+
 def _one_line(e: BaseException) -> str:
-    text = str(e).strip().splitlines()
-    return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
+    text = _first_line(str(e))
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 def source_cell(notebook: Path, executed_index: int) -> tuple[int, str]:
@@ -243,7 +248,7 @@ def _run_job(job: NotebookJob, build: Path, page: publish.PageContext) -> Notebo
             job.name,
             "failed",
             time.perf_counter() - start,
-            error=f"{e.ename}: {e.evalue}",
+            error=f"{e.ename}: {_first_line(e.evalue)}",
             cell=cell,
             cell_source=first_line,
         )
