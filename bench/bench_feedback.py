@@ -98,8 +98,14 @@ def generate(n: int, path: Path, seed: int = 0) -> None:
 def child(path: Path) -> None:
     """The pipeline of `kpi-workbook feedback` with a timing per stage (JSON on stdout)."""
     sys.path.insert(0, str(ROOT))
+    from kpi_helpers.commands.feedback import GROUPINGS
     from kpi_helpers.feedback import load_feedback
-    from kpi_helpers.feedback.metrics import add_period, feedback_metrics, with_sentiment
+    from kpi_helpers.feedback.metrics import (
+        add_period,
+        feedback_metrics,
+        feedback_tables,
+        with_sentiment,
+    )
     from kpi_helpers.feedback.themes import load_keywords, themes
 
     kw_file = ROOT / "data" / "keywords.yaml"
@@ -116,9 +122,8 @@ def child(path: Path) -> None:
     lap("load")
     df = add_period(with_sentiment(df))
     lap("sentiment")
-    for by in ([], ["period"], ["product"], ["channel"], ["period", "product"]):
-        feedback_metrics(df, by=by)
-    feedback_metrics(df)
+    feedback_tables(df, GROUPINGS)
+    feedback_metrics(df)  # period x product x channel
     lap("metrics")
     themes(df, keywords)
     lap("themes")

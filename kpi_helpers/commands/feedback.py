@@ -8,11 +8,18 @@ from pathlib import Path
 import pandas as pd
 
 from ..feedback.ingest import load_feedback, load_mapping
-from ..feedback.metrics import SENTIMENTS, add_period, feedback_metrics, with_sentiment
+from ..feedback.metrics import SENTIMENTS, add_period, feedback_tables, with_sentiment
 from ..feedback.themes import load_keywords, themes
 from .common import clean, print_json, print_table
 
 TOP_THEMES = 15
+GROUPINGS = {
+    "overall": [],
+    "by_period": ["period"],
+    "by_product": ["product"],
+    "by_channel": ["channel"],
+    "by_period_product": ["period", "product"],
+}
 
 
 def _keywords(args) -> list[dict]:
@@ -65,13 +72,10 @@ def analyse(args) -> dict:
         print(str(p), file=sys.stderr)
     cadence = args.cadence
     df = add_period(with_sentiment(df), cadence)
+    tables = feedback_tables(df, GROUPINGS, cadence=cadence)
     return {
         "rows": df,
-        "overall": feedback_metrics(df, by=[]),
-        "by_period": feedback_metrics(df, by=["period"], cadence=cadence),
-        "by_product": feedback_metrics(df, by=["product"]),
-        "by_channel": feedback_metrics(df, by=["channel"]),
-        "by_period_product": feedback_metrics(df, by=["period", "product"], cadence=cadence),
+        **tables,
         "themes": themes(df, _keywords(args), top=TOP_THEMES, cadence=cadence),
         "mapping": mapping.name,
     }

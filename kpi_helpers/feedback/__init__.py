@@ -1,7 +1,14 @@
 """Customer-feedback analytics: ingest any export, metrics with intervals, sentiment, themes."""
 
 from .ingest import Mapping, fitting_mappings, load_feedback, load_mapping, shipped_mappings
-from .metrics import add_period, changes, feedback_metrics, kpi_value, with_sentiment
+from .metrics import (
+    add_period,
+    changes,
+    feedback_metrics,
+    feedback_tables,
+    kpi_value,
+    with_sentiment,
+)
 from .themes import discover, load_keywords, themes, tokenize
 
 __all__ = [
@@ -10,6 +17,7 @@ __all__ = [
     "changes",
     "discover",
     "feedback_metrics",
+    "feedback_tables",
     "fitting_mappings",
     "kpi_value",
     "load_feedback",

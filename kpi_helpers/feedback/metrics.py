@@ -123,10 +123,21 @@ def feedback_metrics(
         With `period` in `by`: prev_period and, per metric, <m>_change and <m>_change_real
         (see changes()).
     """
-    by = list(by)
-    if "period" in by and "period" not in df:
+    return feedback_tables(df, {"_": by}, cadence=cadence, z=z)["_"]
+
+
+def feedback_tables(
+    df: pd.DataFrame, groupings: dict[str, list[str]], *, cadence: str = "quarter", z: float = Z95
+) -> dict[str, pd.DataFrame]:
+    """feedback_metrics for several groupings at once ({"by_period": ["period"], ...}); the
+    per-row indicators are computed once, which matters on a million rows."""
+    if any("period" in by for by in groupings.values()) and "period" not in df:
         df = add_period(df, cadence)
     ind = _indicators(df)
+    return {name: _grouped(df, ind, list(by), z) for name, by in groupings.items()}
+
+
+def _grouped(df: pd.DataFrame, ind: pd.DataFrame, by: list[str], z: float) -> pd.DataFrame:
     keys = [df[c] for c in by] if by else [pd.Series(ALL, index=df.index)]
     grouped = ind.groupby(keys, observed=True, dropna=True, sort=True)
     sums = grouped.sum(numeric_only=True).drop(columns="_days")
