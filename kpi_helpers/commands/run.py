@@ -66,6 +66,8 @@ def _terminate_as_interrupt():
 
 
 def main(args) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
     ds = load(args)
     period = choose_period(ds, args.period)
     if parse_period(period).kind != cadence_kind(ds.company.cadence):
@@ -73,8 +75,6 @@ def main(args) -> int:
             f"--period {period} does not fit the company's cadence ({ds.company.cadence}) "
             "in company.yaml; write quarters like 2026-Q3 and half-years like 2026-H1"
         )
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be 1 or more")
     lang = args.lang or (ds.company.language if ds.company.language in LANGUAGES else "zh")
     pm_ids = selected_pms([str(p) for p in ds.people["pm_id"]], args.pm)
     handler = _configure_logging()
