@@ -278,6 +278,38 @@ def test_tag_themes_follows_the_theme_table():
     assert tag_themes(feedback, themes)["themes"].tolist() == [["同步"], ["crash"], []]
 
 
+def test_explorer_of_a_feedback_view_names_themes_in_the_report_language(ctx):
+    from kpi_helpers.feedback_view import FeedbackView
+
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-04-02", "2026-05-03", "2026-05-09"]),
+            "period": ["2026-Q2"] * 3,
+            "product": ["App"] * 3,
+            "lang": ["zh", "en", "en"],
+            "text": ["同步总是失败", "Sync keeps failing", "nice <script>x</script>"],
+            "sentiment": ["negative", "negative", "positive"],
+        }
+    )
+    themes = pd.DataFrame(
+        {
+            "lang": ["zh", "en", "en"],
+            "theme": ["同步", "Sync", "nice"],
+            "key": ["sync", "sync", "nice"],
+            "source": ["keywords", "keywords", "discovered"],
+            "terms": [["同步", "sync"], ["同步", "sync"], ["nice"]],
+        }
+    )
+    view = FeedbackView(
+        "2026-Q2", rows, *([pd.DataFrame()] * 3), themes, {"sync": ("同步", "Sync")}
+    )
+    panel = ui.explorer_panel(ctx, view)  # ctx.lang is "en"
+    assert panel.theme.options[0] == ("Sync (2)", "sync")  # one theme across both languages
+    assert "Sync keeps failing" in panel.comments.value and "同步总是失败" in panel.comments.value
+    panel.select("nice")
+    assert "&lt;script&gt;" in panel.comments.value and "<script>" not in panel.comments.value
+
+
 # -- review acceptance -------------------------------------------------------------------------
 
 

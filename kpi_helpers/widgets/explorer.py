@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -24,25 +26,37 @@ def _themes_column(feedback: pd.DataFrame) -> pd.Series:
     return feedback[col].map(as_list)
 
 
+def term_pattern(terms, whole_words: bool = False) -> re.Pattern:
+    """A case-insensitive pattern for any of the terms, matched the way feedback.themes does:
+    Latin-script terms from the start of a word ('crash' finds 'crashes'), with whole_words to
+    its end too; Chinese terms anywhere."""
+    parts = []
+    for term in sorted({str(t).strip() for t in terms if str(t).strip()}, key=len, reverse=True):
+        p = re.escape(term)
+        if term[:1].isascii() and term[:1].isalnum():
+            p = r"(?<![^\W_])" + p + (r"(?![^\W_])" if whole_words else "")
+        parts.append(p)
+    return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
+
+
 def tag_themes(feedback: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     """Copy of feedback with a `themes` list per row, from a feedback.themes.themes() table.
 
-    A comment belongs to a theme when its text matches the theme's terms the way themes() counted
-    them (keyword themes by keyword, discovered themes by whole word or word pair), in the
-    theme's language. Tags are theme keys, so a keyword theme of both languages is one theme.
+    A comment belongs to a theme when its text contains one of the theme's terms (keyword
+    themes by keyword, discovered themes by whole word or word pair), in the theme's language.
+    Tags are theme keys, so a keyword theme found in both languages is one theme.
     """
-    from ..feedback.themes import TextIndex
-
     out = feedback.copy()
     text = out["text"] if "text" in out else pd.Series(pd.NA, index=out.index)
     lang = out["lang"].astype("string").str[:2] if "lang" in out else None
     codes, uniques = pd.factorize(text)
-    index = TextIndex(uniques)
+    uniques = [str(u) for u in uniques]
     tags: list[list[str]] = [[] for _ in range(len(out))]
     for row in themes.itertuples():
         terms = list(row.terms) if isinstance(row.terms, list | tuple) else [str(row.terms)]
-        found = index.hits(terms, whole_words=getattr(row, "source", "") == "discovered")
-        hit = found[np.maximum(codes, 0)] & (codes >= 0) if len(uniques) else codes >= 0
+        pattern = term_pattern(terms, whole_words=getattr(row, "source", "") == "discovered")
+        found = np.array([bool(pattern.search(u)) for u in uniques] + [False])
+        hit = found[codes]  # code -1 (no text) picks the trailing False
         if lang is not None and "lang" in themes:
             hit &= lang.eq(row.lang).fillna(False).to_numpy(dtype=bool)
         for i in np.flatnonzero(hit):
@@ -51,14 +65,22 @@ def tag_themes(feedback: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def theme_labels(themes: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Theme key -> readable name, the report language's name where both languages have one."""
+def theme_labels(themes: pd.DataFrame, lang: str, names: dict | None = None) -> dict[str, str]:
+    """Theme key -> readable name in the report language.
+
+    Args:
+        names: keyword theme key -> (Chinese name, English name), as FeedbackView.theme_names.
+    """
     if themes.empty:
         return {}
     key = themes["key"] if "key" in themes else themes["theme"]
     order = themes.assign(_key=key.astype(str), _other=themes.get("lang", lang) != lang)
     order = order.sort_values("_other", kind="stable").drop_duplicates("_key")
-    return dict(zip(order["_key"], order["theme"].astype(str), strict=False))
+    labels = dict(zip(order["_key"], order["theme"].astype(str), strict=False))
+    for k, pair in (names or {}).items():
+        if k in labels:
+            labels[k] = str(pair[0] if lang == "zh" else pair[1])
+    return labels
 
 
 class ThemeExplorer:

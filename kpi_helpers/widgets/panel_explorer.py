@@ -122,6 +122,6 @@ def explorer_panel(ctx: ReportContext, feedback=None) -> ExplorerPanel:
         feedback = feedback_view(ctx.ds, ctx.period, ctx.pm)
     labels = None
     if isinstance(feedback, FeedbackView):
-        labels = theme_labels(feedback.themes, ctx.lang)
+        labels = theme_labels(feedback.themes, ctx.lang, getattr(feedback, "theme_names", None))
         feedback = tag_themes(feedback.rows, feedback.themes)
     return ExplorerPanel(ThemeExplorer(feedback, ctx.ds.company.cadence, labels), ctx.lang)
