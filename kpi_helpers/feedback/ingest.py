@@ -374,6 +374,10 @@ def load_feedback(
                 out[f] = category(pd.Series([spec.default], dtype="object"), np.zeros(n, int))
             continue
         col = found[f]
+        if f in ("feedback_id", "text"):  # mostly distinct: no point in factorising
+            v = clean_text(frame[col]) if f == "text" else frame[col].astype("string").str.strip()
+            out[f] = v.where(v.ne(""), pd.NA).reset_index(drop=True)
+            continue
         # every cell is parsed once per distinct value: exports repeat dates, scores, products
         codes, uniq = pd.factorize(frame[col], use_na_sentinel=True)
         u = pd.Series(uniq, dtype="object").astype("string").str.strip()
@@ -417,7 +421,7 @@ def load_feedback(
                 v = v.str.lower().str[:2]
             if spec.default is not None:
                 v = v.fillna(spec.default)
-            out[f] = _expand(v, codes) if f in ("feedback_id", "text") else category(v, codes)
+            out[f] = category(v, codes)
     for k in m.keep:
         hit = next((c for c in frame.columns if header_key(c) == header_key(k)), None)
         if hit is not None and k not in out:
