@@ -93,6 +93,48 @@ def test_headless_run_builds_no_widget(monkeypatch, ctx):
     assert widgets.whatif_panel(ctx) is None
 
 
+def test_a_headless_kernel_run_shows_no_widget(monkeypatch, example, tmp_path):
+    """A papermill run with interactive=True inside `make lab`'s environment still builds none."""
+    import nbformat
+    import papermill
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("interactive = False\ndata_dir = ''")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "from kpi_helpers import widgets\nfrom kpi_helpers.context import open_period\n"
+            "ctx = open_period(data_dir, lang='en')\nprint(widgets.mode.in_kernel())"
+        ),
+        nbformat.v4.new_code_cell(
+            "if widgets.show_controls(interactive):\n    widgets.controls(ctx, '05')"
+        ),
+        nbformat.v4.new_code_cell("widgets.whatif_panel(ctx)"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    monkeypatch.setenv(LAB_ENV, "1")
+    monkeypatch.setenv(HEADLESS_ENV, "1")
+    papermill.execute_notebook(
+        str(tmp_path / "in.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        parameters={"interactive": True, "data_dir": str(example.ds.data_dir)},
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    outputs = [o for c in out.cells if c.cell_type == "code" for o in c.outputs]
+    assert outputs[0]["text"].strip() == "True"  # a real kernel, yet headless wins
+    assert len(outputs) == 1  # neither the controls nor a forced panel showed anything
+    assert "application/vnd.jupyter.widget" not in nbformat.writes(out)
+    assert "widgets" not in out.metadata  # no saved widget state either
+
+
 def test_importing_the_package_does_not_import_ipywidgets():
     code = "import sys, kpi_helpers.widgets; print('ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
