@@ -118,7 +118,8 @@ def movers_summary(name: str, change, movers: pd.DataFrame, previous: str | None
     if previous is None or is_missing(change):
         return t("nb05.no_previous", lang, name=md(name))
     items = [f"{md(r.label)} ({signed(r.contribution)})" for r in movers.itertuples(index=False)]
-    key = "nb05.movers_up" if float(change) >= 0 else "nb05.movers_down"
+    flat = abs(float(change)) < 0.05
+    key = "nb05.movers_flat" if flat else "nb05.movers_up" if change > 0 else "nb05.movers_down"
     return sentences(
         t(key, lang, name=md(name), previous=previous, change=num(abs(float(change)))),
         t("nb05.movers_list", lang, items=join(items, lang)) if items else None,
