@@ -36,8 +36,12 @@ class ReviewPanel:
             name = (kpi_names or {}).get(k, "")
             self.rows_html[k] = w.HTML(proposal_row_html(r._asdict(), name, lang))
             rows.append(w.HBox([toggle, self.rows_html[k]]))
-        self.accept_all = w.Button(description=t("widgets.accept_all", lang), icon="check")
-        self.export_button = w.Button(description=t("widgets.export", lang), icon="download")
+        self.accept_all = w.Button(
+            description=t("widgets.accept_all", lang), icon="check", layout=w.Layout(width="auto")
+        )
+        self.export_button = w.Button(
+            description=t("widgets.export", lang), icon="download", layout=w.Layout(width="auto")
+        )
         self.accept_all.on_click(lambda _b: self._accept_all())
         self.export_button.on_click(lambda _b: self.export())
         self.counts = w.HTML(decisions_html(state, lang))

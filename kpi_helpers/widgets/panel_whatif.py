@@ -49,8 +49,12 @@ class WhatIfPanel:
         self.result = w.HTML()
         self.result.add_class("kpi-whatif-result")
         self.message = w.HTML()
-        self.save_button = w.Button(description=t("widgets.save_targets", lang), icon="save")
-        self.reset_button = w.Button(description=t("widgets.reset", lang), icon="undo")
+        self.save_button = w.Button(
+            description=t("widgets.save_targets", lang), icon="save", layout=w.Layout(width="auto")
+        )
+        self.reset_button = w.Button(
+            description=t("widgets.reset", lang), icon="undo", layout=w.Layout(width="auto")
+        )
         self.pm.observe(self._on_pm, names="value")
         self.kpi.observe(self._on_kpi, names="value")
         for c, s in self.levels.items():
