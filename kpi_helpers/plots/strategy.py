@@ -12,6 +12,7 @@ from ..i18n import t
 from .base import GREY, PALETTE, STATUS_COLOURS, heatmap, new_figure, no_data, score_lines, wrap
 
 X_GOAL = 0.75  # column spacing of the tree in axis units (objectives 0, goals 0.75, KPIs 1.5)
+_TREE_WRAP = {"objective": 34, "goal": 34, "kpi": 56}  # label width in display cells per level
 _TREE_STYLE = {
     "objective": {"fc": "#0072B2", "ec": "#0072B2", "color": "white", "ls": "-"},
     "goal": {"fc": "#DCEBF7", "ec": "#0072B2", "color": "black", "ls": "-"},
@@ -79,9 +80,7 @@ def goal_tree(nodes: pd.DataFrame, lang: str = "zh") -> Figure:
     for node in layout.itertuples(index=False):
         gap = not node.covered or not node.aligned
         style = _TREE_STYLE["gap" if gap else node.level]
-        label = ("✗ " if gap else "") + wrap(
-            node.label, {"kpi": 50, "goal": 32}.get(node.level, 26)
-        )
+        label = ("✗ " if gap else "") + wrap(node.label, _TREE_WRAP[node.level], 3)
         ax.text(
             node.x,
             node.y,
@@ -99,7 +98,7 @@ def goal_tree(nodes: pd.DataFrame, lang: str = "zh") -> Figure:
                 "lw": 1.2,
             },
         )
-    ax.set_xlim(-0.02, 2.55)
+    ax.set_xlim(-0.02, 2.6)
     ax.set_ylim(rows, -1)
     ax.set_axis_off()
     legend = [
@@ -113,9 +112,8 @@ def goal_tree(nodes: pd.DataFrame, lang: str = "zh") -> Figure:
             label=t("plots.gap", lang),
         ),
     ]
-    ax.legend(
-        handles=legend, loc="upper right", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=True
-    )
+    # objectives sit at the middle of their goals, so the top left corner is free for the key
+    ax.legend(handles=legend, loc="upper left", fontsize=9, frameon=True)
     return fig
 
 
