@@ -34,11 +34,17 @@ STEMS = [
 
 def _notebooks_dir(given: str | None) -> Path:
     if given:
-        return Path(given)
+        return Path(given).resolve()
     real = ROOT / "notebooks"
     if all((real / f"{s}.ipynb").exists() for s in STEMS):
         return real
     return ROOT / "tests" / "fixtures" / "notebooks"
+
+
+def _call(argv: list, cwd: Path | None = None) -> None:
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=cwd)
+    if done.returncode:
+        sys.exit(f"{' '.join(map(str, argv))} failed:\n{done.stderr[-2000:]}")
 
 
 def _naive(jobs, out: Path) -> list[tuple[str, float, float]]:
@@ -52,18 +58,12 @@ def _naive(jobs, out: Path) -> list[tuple[str, float, float]]:
         for name, value in job.parameters.items():
             params += ["-p", name, str(value)]
         start = time.perf_counter()
-        subprocess.run(
-            [bindir / "papermill", str(job.notebook), str(executed), *params, "--no-progress-bar"],
-            check=True,
-            capture_output=True,
+        _call(
+            [bindir / "papermill", job.notebook, executed, *params, "--no-progress-bar"],
             cwd=job.notebook.parent,
         )
         ran = time.perf_counter() - start
-        subprocess.run(
-            [bindir / "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed)],
-            check=True,
-            capture_output=True,
-        )
+        _call([bindir / "jupyter", "nbconvert", "--to", "html", "--no-input", executed])
         timings.append((job.name, ran, time.perf_counter() - start - ran))
         print(f"  naive {job.name:<28} {ran:6.1f} s + {timings[-1][2]:5.1f} s", flush=True)
     return timings
