@@ -99,7 +99,12 @@ def check_parameters(notebook: Path, names) -> None:
     """Raise unless every parameter name is set in the notebook's cell tagged 'parameters'."""
     import papermill
 
-    declared = papermill.inspect_notebook(str(notebook))
+    try:
+        declared = papermill.inspect_notebook(str(notebook))
+    except Exception as e:  # not JSON, not a notebook, unreadable
+        raise KpiWorkbookError(
+            f"{notebook} cannot be read as a notebook ({_one_line(e)})"
+        ) from None
     if not declared:
         raise KpiWorkbookError(
             f"{notebook} has no cell tagged 'parameters'; tag the cell that sets "
@@ -308,7 +313,12 @@ def execute_jobs(
                 names.setdefault(job.notebook, set()).update(job.parameters)
             checks = [pool.submit(check_parameters, nb, sorted(n)) for nb, n in names.items()]
             for check in checks:
-                check.result()
+                try:
+                    check.result()
+                except KpiWorkbookError:
+                    raise
+                except Exception as e:  # the worker processes could not even start
+                    raise KpiWorkbookError(f"the run could not start ({_one_line(e)})") from None
             futures = {pool.submit(_run_job, job, build, page): job for job in jobs}
             for future in as_completed(futures):
                 job = futures[future]

@@ -106,3 +106,10 @@ def test_failing_cell_is_numbered_as_in_the_source_notebook():
     notebook = FIXTURE_NOTEBOOKS / "01_strategy.ipynb"
     assert source_cell(notebook, 3) == (3, "from pathlib import Path")
     assert source_cell(notebook, 1) == (2, 'period = ""')
+
+
+def test_a_file_that_is_not_a_notebook_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "03_kpi_design.ipynb"
+    path.write_text("not json", encoding="utf-8")
+    with pytest.raises(KpiWorkbookError, match="03_kpi_design.ipynb cannot be read as a notebook"):
+        check_parameters(path, ["period"])
