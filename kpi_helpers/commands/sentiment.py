@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..errors import DataError, Problem, UsageError
 from ..feedback.ingest import clean_text, header_key
+from ..feedback.metrics import score_texts
 from ..io import read_frame
 
 
@@ -28,11 +29,9 @@ def find_column(columns, wanted: str) -> str:
 def label_rows(texts: pd.Series, lang: str = "auto") -> pd.DataFrame:
     """sentiment and sentiment_score for every cell; each distinct text is scored once and
     blank cells are neutral with score 0."""
-    from ..sentiment import score_sentiment
-
     clean = clean_text(texts)
     codes, uniques = pd.factorize(clean, use_na_sentinel=True)
-    scored = score_sentiment(pd.Series(uniques, dtype="string"), lang=lang).reset_index(drop=True)
+    scored = score_texts(pd.Series(uniques, dtype="string"), lang=lang)
     label = scored["sentiment"].astype("object").reindex(codes).fillna("neutral")
     score = scored["sentiment_score"].astype("float64").reindex(codes).fillna(0.0)
     return pd.DataFrame(

@@ -16,6 +16,7 @@ from .ingest import category
 ALL = "all"  # the one period / product of an export without dates / products
 SENTIMENTS = ("positive", "neutral", "negative")
 DEFAULT_BY = ("period", "product", "channel")
+SENTIMENT_CHUNK = 50_000
 # data_source metric -> (column of feedback_metrics, factor to the KPI's unit)
 KPI_METRICS = {"nps": ("nps", 1.0), "csat": ("csat", 100.0), "ces": ("ces", 1.0)}
 KPI_METRICS["resolved_14d"] = ("resolved_14d", 100.0)
@@ -36,14 +37,14 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
     Each distinct text is scored once (exports repeat short texts a lot); rows without text get
     no sentiment (<NA>), so sentiment shares are shares of the rows that have a text.
     """
-    from ..sentiment import detect_lang, score_sentiment
+    from ..sentiment import detect_lang
 
     out = df.copy()
     text = out["text"] if "text" in out else pd.Series(pd.NA, index=out.index, dtype="string")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     u = pd.Series(uniques, dtype="string")
     if len(u):
-        scored = score_sentiment(u, lang=lang).reset_index(drop=True)
+        scored = score_texts(u, lang=lang)
         found = detect_lang(u) if lang == "auto" else pd.Series(lang, index=u.index)
     else:
         scored = pd.DataFrame({"sentiment": pd.Series([], dtype="object"), "sentiment_score": []})
@@ -59,6 +60,19 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
         merged = have.astype("object").where(have.notna(), pd.Series(found, index=out.index))
         out["lang"] = category(merged.reset_index(drop=True)).to_numpy()
     return out
+
+
+def score_texts(texts: pd.Series, lang: str = "auto", chunk: int = SENTIMENT_CHUNK) -> pd.DataFrame:
+    """score_sentiment in chunks (memory stays flat on a million texts), index 0..n-1."""
+    from ..sentiment import score_sentiment
+
+    texts = texts.reset_index(drop=True)
+    parts = [
+        score_sentiment(texts.iloc[i : i + chunk], lang=lang) for i in range(0, len(texts), chunk)
+    ]
+    if not parts:
+        return pd.DataFrame({"sentiment": pd.Series([], dtype="object"), "sentiment_score": []})
+    return pd.concat(parts).reset_index(drop=True)
 
 
 def _column(df: pd.DataFrame, name: str, dtype: str = "float64") -> pd.Series:
