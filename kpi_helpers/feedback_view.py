@@ -79,7 +79,8 @@ def theme_rows(
     """Themes of the report's language first (then the other language), largest first, labelled.
 
     share is the theme's share of this period's comments when known (else of both periods);
-    keyword themes are named in the report's language (`names`: key -> (zh, en));
+    keyword themes are named in the report's language (`names`: key -> (zh, en)), and themes of
+    the other language's comments carry that language in their label;
     change_text is the change in share against the previous period, marked when it is real.
     """
     from .i18n import t
@@ -102,8 +103,10 @@ def theme_rows(
         names[k][0 if lang == "zh" else 1] if src == "keywords" and k in names else str(theme)
         for k, src, theme in zip(top["key"], top["source"], top["theme"], strict=True)
     ]
-    return top.drop(columns="_own").assign(
-        label=label,
-        lang_text=[t(f"nb04.lang.{x}", lang) if x in ("zh", "en") else str(x) for x in top["lang"]],
-        change_text=change,
-    )
+    lang_text = [t(f"nb04.lang.{x}", lang) if x in ("zh", "en") else str(x) for x in top["lang"]]
+    # a theme of the other language's comments says so, or it would read as a duplicate
+    label = [
+        n if not other else f"{n} · {lt}"
+        for n, lt, other in zip(label, lang_text, top["_own"], strict=True)
+    ]
+    return top.drop(columns="_own").assign(label=label, lang_text=lang_text, change_text=change)
