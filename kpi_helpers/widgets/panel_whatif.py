@@ -24,6 +24,10 @@ class WhatIfPanel:
         self.pm_names, self.kpi_names = pm_names or {}, kpi_names or {}
         self._busy = False
         pms = sorted(state.card["pm_id"].dropna().unique())
+        if not pms:
+            raise KpiWorkbookError(
+                f"no KPI is active in {state.period}, so there is nothing to try; pick another period"
+            )
         self.pm = w.Dropdown(
             options=[(self._pm_label(p), p) for p in pms],
             value=pm_id if pm_id in pms else pms[0],
