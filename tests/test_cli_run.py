@@ -117,9 +117,11 @@ def test_pages_carry_their_chinese_titles_and_headings(published):
     assert f"<title>张伟 的绩效评估 · {PERIOD}</title>" in pm
     assert 'href="../index.html"' in pm
     index = (published.folder / "index.html").read_text(encoding="utf-8")
-    for heading in ("概览", "重点发现", "公司报告", "产品经理绩效报告", "张伟", "李娜"):
-        assert heading in index
-    assert 'href="pm/pm02.html"' in index
+    assert f"<title>示例科技 KPI 报告 · {PERIOD}</title>" in index
+    for text in ("公司报告", "产品经理绩效报告", "张伟", "李娜", *TITLES):
+        assert text in index
+    for href in [f"{s}.html" for s in STEMS] + ["pm/pm01.html", "pm/pm02.html"]:
+        assert f'href="{href}"' in index
 
 
 @pytest.mark.slow
