@@ -21,9 +21,9 @@ from filelock import FileLock, Timeout
 from . import __version__
 from .config import PACKAGE_DIR
 from .errors import KpiWorkbookError
+from .page_frame import finish_page, head_html, header_html
 
 TEMPLATE_NAME = "kpi_report"  # kpi_helpers/templates/kpi_report/: extends JupyterLab's "lab"
-LANGUAGE_CODES = {"zh": "zh-CN", "en": "en"}
 # Cell tags a notebook author can use to keep a cell or its output out of the published page.
 REMOVE_CELL_TAGS = {"remove_cell", "remove-cell"}
 REMOVE_OUTPUT_TAGS = {"remove_output", "remove-output"}
@@ -38,6 +38,7 @@ class PageContext:
     lang: str
     back: str  # text of the link to index.html
     footer: str
+    made: str = ""  # when the run started ("2026-10-02 08:00"); empty: when the page is exported
 
 
 def report_css() -> str:
@@ -89,28 +90,28 @@ def _readers_view(nb) -> None:
 def export_report(nb, title: str, page: PageContext, depth: int = 0) -> str:
     """The HTML page of an executed notebook: outputs and narrative only, no code, fully offline.
 
+    The page gets the shared header (company, report title, period, date made), a table of
+    contents of its H2 sections and a policy that stops any script or network load.
+
     Args:
         nb: the executed notebook (modified in place: stderr and empty code cells are removed).
         title: the report's title; the page title is "<title> · <period>".
-        page: the run's company, period, language and footer.
+        page: the run's company, period, language, footer and time.
         depth: how many folders below index.html the page lives (pm/ pages: 1).
 
     Returns:
         The page as one self-contained HTML string.
     """
     _readers_view(nb)
-    nb.metadata["title"] = f"{title} · {page.period}"
     kpi = {
-        "html_lang": LANGUAGE_CODES[page.lang],
-        "css": report_css(),
-        "index_href": "../" * depth + "index.html",
-        "back": page.back,
-        "company": page.company,
-        "period": page.period,
+        "head": head_html(f"{title} · {page.period}", page.lang, report_css()),
+        "header": header_html(
+            page.company, page.period, title, page.made, page.lang, "../" * depth + "index.html"
+        ),
         "footer": page.footer,
     }
     body, _ = _exporter().from_notebook_node(nb, resources={"kpi": kpi})
-    return body
+    return finish_page(body, page.lang)
 
 
 def sha256_file(path: Path) -> str:

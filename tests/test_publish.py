@@ -11,9 +11,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from kpi_helpers import publish
 from kpi_helpers.errors import KpiWorkbookError
-from kpi_helpers.index_page import render_index
-from kpi_helpers.io import load_dataset
-from kpi_helpers.runner import NotebookJob
 
 PNG = base64.b64encode(
     bytes.fromhex(
@@ -176,68 +173,3 @@ def test_sha256_and_digest_are_stable(tmp_path: Path):
 def test_versions_name_the_tools():
     v = publish.versions()
     assert {"python", "pandas", "papermill", "nbconvert", "kpi_helpers"} <= set(v)
-
-
-# --- index.html ---
-
-
-def _jobs(pm_ids):
-    jobs = [
-        NotebookJob(stem, Path(f"{stem}.ipynb"), {}, f"{stem}.html", title)
-        for stem, title in (("01_strategy", "战略目标"), ("06_review", "评估与调整"))
-    ]
-    jobs += [
-        NotebookJob(
-            f"05_evaluation_{p}", Path("05.ipynb"), {}, f"pm/{p}.html", f"{p} 的绩效评估", p
-        )
-        for p in pm_ids
-    ]
-    return jobs
-
-
-MADE = {
-    "created": "2026-07-01 08:00",
-    "data_dir": "/srv/<kpi>",
-    "digest": "0123456789ab",
-    "version": "0.1.0",
-}
-
-
-def test_index_summarises_the_period_and_links_every_report(tiny_data):
-    ds = load_dataset(tiny_data)
-    html = render_index(ds, "2026-Q2", "zh", _jobs(["pm01", "pm02"]), MADE)
-    assert html.startswith("<!DOCTYPE html>")
-    assert '<html lang="zh-CN">' in html
-    for text in (
-        "示例科技",
-        "2026-Q2",
-        "概览",
-        "评级分布",
-        "重点发现",
-        "公司报告",
-        "产品经理绩效报告",
-    ):
-        assert text in html
-    for href in ("01_strategy.html", "06_review.html", "pm/pm01.html", "pm/pm02.html"):
-        assert f'href="{href}"' in html
-    assert "张伟" in html and "李娜" in html  # PM names, not only ids
-    assert "得分最高：张伟" in html
-    assert "/srv/&lt;kpi&gt;" in html and "0123456789ab" in html
-    assert "<script" not in html
-
-
-def test_index_in_english(tiny_data):
-    ds = load_dataset(tiny_data)
-    html = render_index(ds, "2026-Q2", "en", _jobs(["pm01"]), MADE)
-    assert '<html lang="en">' in html
-    assert "Example Tech" in html and "Zhang Wei" in html and "Key findings" in html
-
-
-def test_index_escapes_names_from_user_files(tiny_data, edit_file):
-    edit_file("people.csv", "张伟", "<script>alert(1)</script>")
-    edit_file("company.yaml", "company: 示例科技", 'company: "A & B <Co>"')
-    ds = load_dataset(tiny_data)
-    html = render_index(ds, "2026-Q2", "zh", _jobs(["pm01"]), MADE)
-    assert "<script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "A &amp; B &lt;Co&gt;" in html

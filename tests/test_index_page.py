@@ -1,0 +1,112 @@
+"""index.html: the executive summary of a period, in both languages, escaped and offline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kpi_helpers.index_page import render_index
+from kpi_helpers.io import load_dataset
+from kpi_helpers.runner import NotebookJob, report_title
+
+MADE = {
+    "created": "2026-07-01 08:00",
+    "data_dir": "/srv/<kpi>",
+    "digest": "0123456789ab",
+    "version": "0.1.0",
+}
+
+
+def _jobs(pm_ids, lang="zh"):
+    jobs = [
+        NotebookJob(stem, Path(f"{stem}.ipynb"), {}, f"{stem}.html", report_title(stem, lang))
+        for stem in ("01_strategy", "04_feedback", "06_review")
+    ]
+    jobs += [
+        NotebookJob(f"05_evaluation_{p}", Path("05.ipynb"), {}, f"pm/{p}.html", p, p)
+        for p in pm_ids
+    ]
+    return jobs
+
+
+def test_index_summarises_the_period_and_links_every_report(tiny_data):
+    ds = load_dataset(tiny_data)
+    html = render_index(ds, "2026-Q2", "zh", _jobs(["pm01", "pm02"]), MADE)
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="zh-CN">' in html
+    for text in ("示例科技", "2026-Q2", "概览", "评级分布", "值得表扬", "需要处理", "客户满意度"):
+        assert text in html
+    for href in ("01_strategy.html", "06_review.html", "pm/pm01.html", "pm/pm02.html"):
+        assert f'href="{href}"' in html
+    assert "张伟" in html and "李娜" in html  # PM names, not only ids
+    assert "/srv/&lt;kpi&gt;" in html and "0123456789ab" in html
+    assert "<script" not in html
+
+
+def test_index_header_names_company_period_and_date_made(tiny_data):
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "zh", _jobs(["pm01"]), MADE)
+    header = html[html.index('<header class="kpi-header"') : html.index("</header>")]
+    for text in ("示例科技", "考核期 2026-Q2", "生成于 2026-07-01 08:00"):
+        assert text in header
+
+
+def test_praise_names_the_best_pm_with_total_band_and_change(tiny_data):
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "zh", _jobs(["pm01"]), MADE)
+    praise = html[html.index('class="kpi-praise"') :]
+    first = re.search(r"<li>(.*?)</li>", praise).group(1)
+    assert first.startswith("张伟：107.9 分（A 优秀），较上期 +12.5 分")
+
+
+def test_satisfaction_headline_gives_nps_interval_and_trend(tiny_data):
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "en", _jobs([]), MADE)
+    assert "NPS in 2026-Q2 is 50.0 (95% interval -19.3 to 100.0, n = 2)" in html
+    assert "a change of +50.0 points against 2026-Q1, within random noise" in html
+
+
+def test_proposal_count_is_a_tile_and_a_sentence(tiny_data):
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "en", _jobs([]), MADE)
+    assert "Targets to adjust" in html
+    assert "KPIs whose 2026-Q3 target the review proposes to change: 1 (raise 1)." in html
+
+
+def test_a_pm_below_the_bands_is_a_situation_to_act_on(tiny_data, edit_file):
+    # pm01's K01 (higher is better, threshold 60) far below the threshold in 2026-Q2
+    ds = load_dataset(tiny_data)
+    k01 = ds.actuals[(ds.actuals["period"] == "2026-Q2") & (ds.actuals["kpi_id"] == "K01")]
+    value = k01["value"].iloc[0]
+    edit_file("actuals.csv", f"2026-Q2,K01,{value:g}", "2026-Q2,K01,0")
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "en", _jobs(["pm01"]), MADE)
+    act = html[html.index('class="kpi-act"') :]
+    assert re.search(r"<li>Zhang Wei scored [\d.]+ \([A-D] [^)]*\); KPIs below the threshold", act)
+
+
+def test_index_in_english(tiny_data):
+    ds = load_dataset(tiny_data)
+    html = render_index(ds, "2026-Q2", "en", _jobs(["pm01"], "en"), MADE)
+    assert '<html lang="en">' in html
+    for text in ("Example Tech", "Zhang Wei", "Who to praise", "What to act on", "Contents"):
+        assert text in html
+    main = html.split("<main", 1)[1].split("</main>")[0].replace("增长组", "")  # a data value
+    assert not re.search(r"[\u4e00-\u9fff]", main)
+
+
+def test_index_has_contents_linking_every_section(tiny_data):
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "zh", _jobs(["pm01"]), MADE)
+    anchors = re.findall(r'<li><a href="#(s\d+)">', html)
+    assert anchors and anchors == re.findall(r'<h2 id="(s\d+)"', html)
+
+
+def test_index_escapes_names_from_user_files(tiny_data, edit_file):
+    edit_file("people.csv", "张伟", "<script>alert(1)</script>")
+    edit_file("company.yaml", "company: 示例科技", 'company: "A & B <Co>"')
+    ds = load_dataset(tiny_data)
+    html = render_index(ds, "2026-Q2", "zh", _jobs(["pm01"]), MADE)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "A &amp; B &lt;Co&gt;" in html
+
+
+def test_index_loads_nothing_and_runs_nothing(tiny_data):
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "zh", _jobs(["pm01"]), MADE)
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)

@@ -1,0 +1,54 @@
+"""The frame of every published page: header, table of contents, anchors, security policy."""
+
+from __future__ import annotations
+
+import re
+
+from kpi_helpers.page_frame import finish_page, head_html, header_html
+
+PAGE = """<!DOCTYPE html><html lang="en"><head><title>x</title></head><body>
+<header>h</header><main id="main">
+<h1 id="a">Report</h1><p>intro</p>
+<h2 id="Totals">Totals<a class="anchor-link" href="#Totals">¶</a></h2><h3 id="Li">Li</h3>
+<h2 id="Trends">Trends &amp; moves</h2><h3 id="Li">Li</h3>
+</main></body></html>"""
+
+
+def test_contents_list_every_h2_with_an_anchor_after_the_h1():
+    html = finish_page(PAGE, "en")
+    nav = re.search(r'<nav aria-label="Contents" class="kpi-toc">.*?</nav>', html, re.S).group(0)
+    assert re.findall(r'href="#(s\d)">([^<]*)<', nav) == [
+        ("s1", "Totals"),
+        ("s2", "Trends &amp; moves"),  # the text stays escaped
+    ]
+    assert '<h2 id="s1">' in html and '<h2 id="s2">' in html
+    assert html.index("</h1>") < html.index("<nav")
+
+
+def test_repeated_ids_become_unique_and_pilcrow_links_go():
+    html = finish_page(PAGE, "en")
+    assert re.findall(r'<h3 id="([^"]+)"', html) == ["Li", "Li-2"]
+    assert "anchor-link" not in html and "¶" not in html
+
+
+def test_a_page_with_one_section_gets_no_contents():
+    html = finish_page('<main><h1>R</h1><h2 id="x">Only</h2></main>', "zh")
+    assert "<nav" not in html
+
+
+def test_chinese_contents_label():
+    assert 'aria-label="目录"' in finish_page(PAGE, "zh")
+
+
+def test_header_escapes_data_values_and_shows_when_it_was_made():
+    html = header_html("<b>Co</b>", "2026-Q3", "KPI <i>", "2026-10-02 08:00", "en", "../index.html")
+    assert "&lt;b&gt;Co&lt;/b&gt;" in html and "KPI &lt;i&gt;" in html
+    assert "Period 2026-Q3" in html and "Made 2026-10-02 08:00" in html
+    assert 'href="../index.html"' in html and 'href="#main"' in html
+
+
+def test_head_sets_language_policy_and_inlines_the_style():
+    html = head_html("A <title>", "zh", "body{}")
+    assert '<html lang="zh-CN">' in html
+    assert "default-src 'none'" in html and "img-src data:" in html
+    assert "<title>A &lt;title&gt;</title>" in html and "<style>\nbody{}\n</style>" in html
