@@ -60,7 +60,7 @@ def test_feedback_json_on_a_small_export(tmp_path, capsys):
     assert res["by_period"][1]["prev_period"] == "2026-Q1"
     assert {p["product"] for p in res["by_product"]} == {"App", "Web"}
     assert res["overall"]["resolved_14d"] == 0.5
-    assert "1 rows have an empty text" in err
+    assert "1 row has an empty text" in err
 
 
 def test_feedback_table_output(tmp_path, capsys):

@@ -54,7 +54,7 @@ def test_project_layout_with_every_quirk(tmp_path):
     assert df["text"].iloc[0] == "Love the & new charts 'really'"
     assert df["text"].iloc[2] == "同步失败 <经常>"
     assert pd.isna(df["text"].iloc[1])
-    assert any("1 rows have an empty text" in m for m in text)
+    assert any("1 row has an empty text" in m for m in text)
     # mixed date formats read, a bad one reported with its row
     assert list(df["date"].iloc[:3].dt.day) == [5, 6, 7]
     assert any(m.startswith("feedback.csv:6: date:") and "not a date" in m for m in text)

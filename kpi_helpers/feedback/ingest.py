@@ -239,6 +239,11 @@ class _Reporter:
             )
 
 
+def _rows(k: int) -> str:
+    """'1 row has' / '3 rows have'."""
+    return f"{k:,} row has" if k == 1 else f"{k:,} rows have"
+
+
 def _expand(values: pd.Series, codes: np.ndarray) -> pd.Series:
     """Per-distinct-value results back onto the rows (code -1, an empty cell, gives <NA>)."""
     return pd.Series(values.reset_index(drop=True).reindex(codes).to_numpy(), dtype=values.dtype)
@@ -437,7 +442,7 @@ def load_feedback(
                     name,
                     None,
                     found["text"],
-                    f"{int(blank.sum()):,} rows have an empty text; they count in the scores "
+                    f"{_rows(int(blank.sum()))} an empty text; they count in the scores "
                     "but not in sentiment and themes",
                     "warning",
                 )
@@ -490,6 +495,12 @@ def _duplicates(out: pd.DataFrame, frame: pd.DataFrame, found: dict, rep: _Repor
         (f"repeats row {first.iat[i]} ({what(i)}); {action}" for i in idx),
     )
     rep.problems.append(
-        Problem(rep.file, None, "-", f"{len(idx):,} duplicate rows {action}", "warning")
+        Problem(
+            rep.file,
+            None,
+            "-",
+            f"{len(idx):,} duplicate row{'s' if len(idx) != 1 else ''} {action}",
+            "warning",
+        )
     )
     return out[~dup] if drop else out
