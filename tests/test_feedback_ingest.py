@@ -79,7 +79,7 @@ def test_duplicates_can_be_kept(tmp_path):
     path = write(tmp_path / "feedback.csv", QUIRKY)
     df, problems = load_feedback(path, drop_duplicates=False)
     assert len(df) == 5
-    assert any("duplicate rows kept" in m for m in messages(problems))
+    assert any("1 duplicate row kept" in m for m in messages(problems))
 
 
 def test_gb18030_and_xlsx_exports(tmp_path):
