@@ -28,7 +28,15 @@ def _headless(monkeypatch):
 def _execute(notebook: Path, out_dir: Path, **parameters) -> nbformat.NotebookNode:
     """Run a notebook with papermill in its own process (papermill's cwd is a process-wide chdir)."""
     out = out_dir / f"{notebook.stem}_{'_'.join(str(v) for v in parameters.values())}.ipynb"
-    args = [sys.executable, "-m", "papermill", str(notebook), str(out), "--cwd", str(notebook.parent)]
+    args = [
+        sys.executable,
+        "-m",
+        "papermill",
+        str(notebook),
+        str(out),
+        "--cwd",
+        str(notebook.parent),
+    ]
     args += ["-k", "python3", "--no-progress-bar"]
     for name, value in parameters.items():
         args += ["-p", name, str(value)]
@@ -86,31 +94,22 @@ def test_notebooks_follow_the_parameter_contract():
                 assert "keep_output" in cell.metadata.get("tags", [])
 
 
-def test_pinned_figures_with_nbval():
-    """Every notebook runs top to bottom on data/ and the NBVAL_CHECK_OUTPUT cells match."""
+@pytest.fixture(scope="module")
+def nbval_run():
+    """nbval over notebooks/ in a subprocess, started by the first test that asks so it runs beside it."""
     env = {**os.environ, "KPI_WORKBOOK_HEADLESS": "1"}
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval-lax",
-            "--nbval-current-env",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            str(NOTEBOOKS_DIR),
-        ],  # fmt: skip
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
+    args = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env"]
+    args += ["-p", "no:cacheprovider", "-q", str(NOTEBOOKS_DIR)]
+    proc = subprocess.Popen(
+        args, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
-def test_every_notebook_in_english_and_the_evaluation_for_one_pm(tmp_path):
+def test_every_notebook_in_english_and_the_evaluation_for_one_pm(tmp_path, nbval_run):
     jobs = [(p, {"lang": "en"}) for p in NOTEBOOKS]
     jobs.append((NOTEBOOKS_DIR / "05_evaluation.ipynb", {"pm": "PM01"}))
     with ThreadPoolExecutor(max_workers=3) as pool:
@@ -124,3 +123,9 @@ def test_every_notebook_in_english_and_the_evaluation_for_one_pm(tmp_path):
     assert "Qingcheng Life Tech" in english  # the company name in English
     pm_report = _reader_text(results[-1])
     assert "林晓雯" in pm_report and "陈浩然" not in pm_report
+
+
+def test_pinned_figures_with_nbval(nbval_run):
+    """Every notebook runs top to bottom on data/ and the NBVAL_CHECK_OUTPUT cells match."""
+    out, _ = nbval_run.communicate(timeout=1800)
+    assert nbval_run.returncode == 0, out[-5000:]
