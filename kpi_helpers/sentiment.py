@@ -42,8 +42,12 @@ def clean_text(text: object) -> str:
     """Unescape HTML entities (also double-escaped ones), drop tags, collapse whitespace."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    s = html.unescape(html.unescape(str(text)))
-    return _SPACE.sub(" ", _TAG.sub(" ", s)).strip()
+    s = str(text)
+    if "&" in s:
+        s = html.unescape(html.unescape(s))
+    if "<" in s:
+        s = _TAG.sub(" ", s)
+    return " ".join(s.split())
 
 
 def _norm_zh(text: str) -> str:
@@ -117,11 +121,23 @@ def _tables() -> dict:
     width = 2 * len(vocab) + 2
     units = [[2 * vocab[b] + neg for b, neg in toks] for toks in split]
     en_keys = [u[0] if len(u) == 1 else (u[0] + 1) * width + u[1] for u in units]
+    # One hash lookup per token gives its vocabulary id (base) and kind (0 word, 1 newline,
+    # 2 clause-ending punctuation, 3 "!"/"?", 4 negator); the last slot is for unknown tokens.
+    special = {t: k for t, k in _EN_KIND.items() if t not in vocab or k == 4}
+    words = list(vocab) + list(special)
+    kind_of = np.array([_EN_KIND.get(t, 0) for t in words] + [0], dtype=np.int8)
+    base_of = np.array(
+        [vocab["NOT"] if _EN_KIND.get(t) == 4 else vocab.get(t, -1) for t in words] + [-1],
+        dtype=np.int64,
+    )
     return {
         "zh": _sorted_table([_zh_key(g) for g in zh], list(zh.values()), np.uint64),
         "en": _sorted_table(en_keys, list(en.values()), np.int64),
         "vocab": vocab,
         "width": width,
+        "lookup": pd.Index(words),
+        "kind_of": kind_of,
+        "base_of": base_of,
     }
 
 
@@ -176,11 +192,10 @@ _EN_KIND = dict.fromkeys(_EN_NEGATORS, 4) | {
 def _en_margins(texts: list[str]) -> np.ndarray:
     """Vectorised equivalent of summing weights over en_features (texts non-blank)."""
     tabs = _tables()
-    vocab, width = tabs["vocab"], tabs["width"]
+    width = tabs["width"]
     toks = _EN_TOKEN_NL.findall(_norm_en("\n".join(texts)))
-    kind = np.fromiter(map(_EN_KIND.get, toks, repeat(0)), dtype=np.int8, count=len(toks))
-    base = np.fromiter(map(vocab.get, toks, repeat(-1)), dtype=np.int64, count=len(toks))
-    base[kind == 4] = vocab["NOT"]
+    idx = tabs["lookup"].get_indexer(toks)  # -1 (unknown) picks the last slot
+    kind, base = tabs["kind_of"][idx], tabs["base_of"][idx]
     pos = np.arange(len(toks))
     last_reset = np.maximum.accumulate(np.where((kind >= 1) & (kind <= 3), pos, -1))
     last_neg = np.maximum.accumulate(np.where(kind == 4, pos, -1))
@@ -210,13 +225,43 @@ def reference_margins(texts: list[str], lang: str) -> list[float]:
     return [part["bias"] + sum(map(get, feats(t), repeat(0.0))) for t in texts]
 
 
+def _codepoints(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of all texts concatenated, and the index of the text each belongs to."""
+    joined = "".join(texts).encode("utf-32-le", "surrogatepass")
+    cp = np.frombuffer(joined, dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return cp, np.repeat(np.arange(len(texts)), lengths)
+
+
+def _is_zh(texts: list[str]) -> np.ndarray:
+    """Vectorised: CJK ideographs >= ZH_SHARE of CJK + Latin letters (and at least one CJK)."""
+    out = np.zeros(len(texts), dtype=bool)
+    for lo in range(0, len(texts), 100_000):  # bounded memory on very large inputs
+        part = texts[lo : lo + 100_000]
+        cp, doc = _codepoints(part)
+        cjk = (
+            ((cp >= 0x3400) & (cp <= 0x4DBF))
+            | ((cp >= 0x4E00) & (cp <= 0x9FFF))
+            | ((cp >= 0xF900) & (cp <= 0xFAFF))
+        )
+        low = cp | 0x20
+        latin = (low >= 0x61) & (low <= 0x7A) & (cp < 0x80)
+        n_cjk = np.bincount(doc[cjk], minlength=len(part))
+        n_latin = np.bincount(doc[latin], minlength=len(part))
+        out[lo : lo + len(part)] = (n_cjk > 0) & (n_cjk >= ZH_SHARE * (n_cjk + n_latin))
+    return out
+
+
+def _as_text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
 def detect_lang(texts: pd.Series) -> pd.Series:
     """'zh' where CJK ideographs are >= 30% of CJK + Latin letters, else 'en' (also for blanks)."""
-    s = texts.astype("string").fillna("")
-    cjk = s.str.count(_CJK)
-    latin = s.str.count(_LATIN)
-    is_zh = (cjk > 0) & (cjk >= ZH_SHARE * (cjk + latin))
-    return pd.Series(is_zh.map({True: "zh", False: "en"}).astype(object), index=texts.index)
+    is_zh = _is_zh([_as_text(t) for t in texts])
+    return pd.Series(np.where(is_zh, "zh", "en").astype(object), index=texts.index)
 
 
 def score_sentiment(texts: pd.Series, lang: str = "auto") -> pd.DataFrame:
@@ -227,10 +272,14 @@ def score_sentiment(texts: pd.Series, lang: str = "auto") -> pd.DataFrame:
     if lang not in ("auto", "zh", "en"):
         raise ValueError(f"lang must be 'auto', 'zh' or 'en', not {lang!r}")
     cleaned = [clean_text(t) for t in texts]
-    langs = detect_lang(pd.Series(cleaned)) if lang == "auto" else pd.Series([lang] * len(cleaned))
+    if lang == "auto":
+        zh = _is_zh(cleaned)
+    else:
+        zh = np.full(len(cleaned), lang == "zh")
+    nonblank = np.fromiter(map(bool, cleaned), dtype=bool, count=len(cleaned))
     margins = np.zeros(len(cleaned))
-    for code in ("zh", "en"):
-        pos = np.flatnonzero(((langs == code) & pd.Series([bool(t) for t in cleaned])).to_numpy())
+    for code, mask in (("zh", zh), ("en", ~zh)):
+        pos = np.flatnonzero(mask & nonblank)
         if len(pos):
             margins[pos] = _margins([cleaned[i] for i in pos], code)
     score = np.tanh(margins / 2.0)  # = 2 * sigmoid(margin) - 1
