@@ -183,6 +183,11 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
             [Problem(fname, None, "-", "is not a text file; write company.yaml as UTF-8 YAML")],
             path,
         )
+    return parse_company(text, fname) + (path,)
+
+
+def parse_company(text: str, fname: str) -> tuple[Company | None, list[Problem]]:
+    """Parse company.yaml's text (from the file or a database table named `fname`)."""
     try:
         doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
@@ -198,15 +203,13 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
                     f"{what}; check indentation and quoting on this line",
                 )
             ],
-            path,
         )
     if not isinstance(doc, dict):
         return (
             None,
             [Problem(fname, 1, "-", "must be a YAML mapping with company, cadence and objectives")],
-            path,
         )
-    return _build_company(doc, fname) + (path,)
+    return _build_company(doc, fname)
 
 
 def _text(v) -> str | None:

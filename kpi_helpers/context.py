@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import narrative
 from .config import NOTEBOOKS_DIR, PROJECT_ROOT
+from .db import is_database_url
 from .errors import KpiWorkbookError
 from .evaluation import PeriodEvaluation, all_actuals, evaluate_period
 from .goal_tree import strategy_changes, strategy_nodes
@@ -162,7 +163,8 @@ def open_period(
     """Load and validate the data folder and evaluate the period; the notebooks' first call.
 
     Args:
-        data_dir: the data folder; relative paths are taken from the project root.
+        data_dir: the data folder (relative paths are taken from the project root), or a
+            database URL holding the same tables (kpi_helpers.db).
         period: e.g. "2026-Q3"; empty means the latest period with actuals.
         lang: "zh" or "en"; empty means the company's default language.
         pm: a pm_id to report on one PM only; empty for everyone.
@@ -170,7 +172,7 @@ def open_period(
     Returns:
         A ReportContext. Raises DataError for bad data, ReportError for bad parameters.
     """
-    ds = load_dataset(resolve_data_dir(data_dir))
+    ds = load_dataset(str(data_dir) if is_database_url(data_dir) else resolve_data_dir(data_dir))
     lang = (lang or ds.company.language or "zh").strip().lower()
     if lang not in LANGUAGES:
         raise ReportError(f"lang = '{lang}' is not a report language; use 'zh' or 'en'")

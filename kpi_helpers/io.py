@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .company import Company, load_company
+from .company import Company, find_company_file, load_company
 from .errors import DataError, Problem
 from .periods import PeriodError, normalize_period
 from .schema import DIRECTION_ALIASES, TABLES, Table
@@ -114,6 +114,22 @@ def read_raw(path: Path, table: Table) -> RawTable:
             pd.DataFrame(columns=[ROW]),
             [Problem(name, 1 if "header" in err else None, "-", err)],
         )
+    return text_table(name, frame, table)
+
+
+def text_table(
+    name: str,
+    frame: pd.DataFrame,
+    table: Table,
+    fix: str = "add a header '{}' in row 1",
+    rows: np.ndarray | None = None,
+) -> RawTable:
+    """A table read as text (from a file or a database) with English column keys.
+
+    Rows are numbered as a spreadsheet shows them, the first row after the header being row 2,
+    unless `rows` gives each row's number; a required column that is absent is a problem on
+    row 1 whose sentence ends with `fix`.
+    """
     aliases = table.alias_map()
     rename, seen = {}, set()
     for col in frame.columns:
@@ -123,7 +139,7 @@ def read_raw(path: Path, table: Table) -> RawTable:
             seen.add(key)
     frame = frame[list(rename)].rename(columns=rename)
     frame = frame.apply(lambda s: s.astype(str).str.strip())
-    frame[ROW] = np.arange(len(frame)) + 2
+    frame[ROW] = np.arange(len(frame)) + 2 if rows is None else rows
     blank = (
         frame.drop(columns=[ROW]).eq("").all(axis=1)
         if len(frame.columns) > 1
@@ -131,7 +147,7 @@ def read_raw(path: Path, table: Table) -> RawTable:
     )
     frame = frame[~blank].reset_index(drop=True)
     problems = [
-        Problem(name, 1, c, f"required column '{c}' is missing; add a header '{c}' in row 1")
+        Problem(name, 1, c, f"required column '{c}' is missing; {fix.format(c)}")
         for c in table.required
         if c not in frame.columns
     ]
@@ -241,9 +257,9 @@ def normalize_directions(s: pd.Series) -> pd.Series:
 
 @dataclass
 class Dataset:
-    """Everything in a data folder, typed. Tables keep `_row` for messages."""
+    """Everything in a data folder (or a database), typed. Tables keep `_row` for messages."""
 
-    data_dir: Path
+    data_dir: Path | None  # None when the tables come from a database
     company: Company
     people: pd.DataFrame
     kpis: pd.DataFrame
@@ -252,6 +268,17 @@ class Dataset:
     feedback: pd.DataFrame
     reviews: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
+    url: str | None = None  # the database URL the tables were read from
+    table_sha256: dict[str, str] = field(default_factory=dict)  # database tables' content
+
+    @property
+    def location(self) -> str:
+        """The absolute data folder, or the database URL with its password hidden."""
+        if self.url:
+            from .db import public_url
+
+            return public_url(self.url)
+        return str(Path(self.data_dir).resolve())
 
     @property
     def periods(self) -> list[str]:
@@ -265,13 +292,66 @@ class Dataset:
         return p[-1] if p else None
 
 
-def load_table(data_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem], Path | None]:
+class FolderSource:
+    """A data folder: each table a CSV or XLSX file, the strategy in company.yaml."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self.url = None
+
+    def problems(self) -> list[Problem]:
+        """Why no table can be read at all (the folder is missing), else nothing."""
+        if self.data_dir.is_dir():
+            return []
+        return [
+            Problem(
+                str(self.data_dir),
+                None,
+                "-",
+                "the data folder does not exist; pass --data DIR or run 'kpi-workbook init DIR'",
+            )
+        ]
+
+    def label(self, name: str) -> str:
+        """The name a table has in messages: its file name."""
+        path = find_table_file(self.data_dir, name)
+        return path.name if path else f"{name}.csv"
+
+    def raw(self, name: str) -> tuple[RawTable | None, Path | None]:
+        """The table as text and its file; (None, None) when there is no such file."""
+        path = find_table_file(self.data_dir, name)
+        return (read_raw(path, TABLES[name]), path) if path else (None, None)
+
+    def missing(self, name: str) -> str:
+        return f"the file is missing; create {name}.csv (or {name}.xlsx) in the data folder"
+
+    def company(self) -> tuple[Company | None, list[Problem], Path | None]:
+        return load_company(self.data_dir)
+
+    def company_file(self) -> Path | None:
+        """company.yaml, where the validator reads the line of each objective and goal."""
+        return find_company_file(self.data_dir)
+
+
+def open_source(data: str | Path):
+    """Where the tables come from: a data folder, or a database when `data` is a URL."""
+    from .db import DatabaseSource, is_database_url
+
+    return DatabaseSource(str(data)) if is_database_url(data) else FolderSource(Path(data))
+
+
+def load_table(data_dir: str | Path, name: str) -> tuple[pd.DataFrame, list[Problem], Path | None]:
     """Load one table of the contract by name; absent optional files give an empty typed table."""
+    return source_table(open_source(data_dir), name)
+
+
+def source_table(source, name: str) -> tuple[pd.DataFrame, list[Problem], Path | None]:
+    """load_table from a FolderSource or a db.DatabaseSource; the path is None for a database."""
     table = TABLES[name]
-    path = find_table_file(Path(data_dir), name)
-    if path is None:
+    raw, path = source.raw(name)
+    if raw is None:
         empty = RawTable(
-            f"{name}.csv",
+            source.label(name),
             pd.DataFrame(
                 {
                     ROW: pd.Series([], dtype="int64"),
@@ -284,17 +364,9 @@ def load_table(data_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem], 
             return typed, [], None
         return (
             typed,
-            [
-                Problem(
-                    f"{name}.csv",
-                    None,
-                    "-",
-                    f"the file is missing; create {name}.csv (or {name}.xlsx) in the data folder",
-                )
-            ],
+            [Problem(source.label(name), None, "-", source.missing(name))],
             None,
         )
-    raw = read_raw(path, table)
     typed, problems = coerce(raw, table)
     if "direction" in typed:
         typed["direction"] = normalize_directions(typed["direction"])
@@ -306,24 +378,25 @@ def load_table(data_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem], 
     return typed, raw.problems + problems, path
 
 
-def read_dataset(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
-    """Read every file of a data folder; (dataset or None if company.yaml is unusable, problems)."""
-    data_dir = Path(data_dir)
-    problems: list[Problem] = []
-    if not data_dir.is_dir():
-        return None, [
-            Problem(
-                str(data_dir),
-                None,
-                "-",
-                "the data folder does not exist; pass --data DIR or run 'kpi-workbook init DIR'",
-            )
-        ]
-    company, cproblems, cpath = load_company(data_dir)
+def read_dataset(data_dir: str | Path) -> tuple[Dataset | None, list[Problem]]:
+    """Read every table of a data folder or a database URL (pass URLs as str, not Path).
+
+    Returns:
+        The dataset (None if the company's strategy is unusable) and the problems found.
+    """
+    return read_source(open_source(data_dir))
+
+
+def read_source(source) -> tuple[Dataset | None, list[Problem]]:
+    """Read every table of a FolderSource or a db.DatabaseSource."""
+    problems = list(source.problems())
+    if problems:
+        return None, problems
+    company, cproblems, cpath = source.company()
     problems += cproblems
     tables, files = {}, {}
     for name in TABLES:
-        tables[name], p, path = load_table(data_dir, name)
+        tables[name], p, path = source_table(source, name)
         problems += p
         if path:
             files[name] = path
@@ -331,11 +404,17 @@ def read_dataset(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         files["company"] = cpath
     if company is None:
         return None, problems
-    return Dataset(data_dir, company, files=files, **tables), problems
+    digests = source.digests() if source.url else {}
+    return (
+        Dataset(
+            source.data_dir, company, files=files, url=source.url, table_sha256=digests, **tables
+        ),
+        problems,
+    )
 
 
-def load_dataset(data_dir: Path, *, check: bool = True) -> Dataset:
-    """Load and validate a data folder; raise DataError listing every error."""
+def load_dataset(data_dir: str | Path, *, check: bool = True) -> Dataset:
+    """Load and validate a data folder or database URL; raise DataError listing every error."""
     if check:
         from .validate import validate_dataset
 

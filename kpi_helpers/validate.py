@@ -9,7 +9,7 @@ import pandas as pd
 
 from .config import DIMENSION_NAMES_ZH, DIMENSIONS
 from .errors import Problem
-from .io import ROW, Dataset, find_table_file, load_table, read_dataset
+from .io import ROW, Dataset, open_source, read_source, source_table
 from .rules import Folder, cross_file_problems
 from .schema import DIRECTIONS, RANGES, TABLES
 
@@ -17,28 +17,29 @@ from .schema import DIRECTIONS, RANGES, TABLES
 _DUPLICATES_ARE_WARNINGS = {"feedback"}
 
 
-def validate_dataset(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
+def validate_dataset(data_dir: str | Path) -> tuple[Dataset | None, list[Problem]]:
     """Read a data folder and check every rule of the contract.
 
     Args:
-        data_dir: the data folder (company.yaml and the CSV/XLSX tables).
+        data_dir: the data folder (company.yaml and the CSV/XLSX tables), or a database URL
+            (a str) holding the same tables; see kpi_helpers.db.
 
     Returns:
         The dataset (None when company.yaml or the folder is unusable) and every problem found,
         errors and warnings, sorted by file and row. Bad data never raises.
     """
-    data_dir = Path(data_dir)
-    ds, problems = read_dataset(data_dir)
-    if not data_dir.is_dir():
+    source = open_source(data_dir)
+    ds, problems = read_source(source)
+    if source.problems():
         return None, problems
     if ds is not None:
         frames = {name: getattr(ds, name) for name in TABLES}
-        company, company_path = ds.company, ds.files.get("company")
+        company, company_path = ds.company, source.company_file()
     else:
         # company.yaml is unusable; the tables can still be checked on their own.
-        frames = {name: load_table(data_dir, name)[0] for name in TABLES}
+        frames = {name: source_table(source, name)[0] for name in TABLES}
         company, company_path = None, None
-    files = {name: _file_label(data_dir, name) for name in TABLES}
+    files = {name: source.label(name) for name in TABLES}
     # What io could not read: whole files, and required columns absent from a header.
     unreadable = {p.file for p in problems if p.column == "-"}
     missing = {(p.file, p.column) for p in problems if p.row == 1 and p.column != "-"}
@@ -58,11 +59,6 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     """Drop repeated messages and order by file, then row (file-level problems first)."""
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file, -1 if p.row is None else p.row))
-
-
-def _file_label(data_dir: Path, name: str) -> str:
-    path = find_table_file(data_dir, name)
-    return path.name if path else f"{name}.csv"
 
 
 def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object], str]]]]]:

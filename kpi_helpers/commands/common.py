@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,7 +15,7 @@ from ..periods import PeriodError, normalize_period
 
 
 def load(args) -> Dataset:
-    return load_dataset(Path(args.data))
+    return load_dataset(args.data)  # a str: a database URL would not survive Path()
 
 
 def choose_period(ds: Dataset, period: str | None) -> str:
