@@ -17,7 +17,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", default="data", help="data folder (default: data/)")
+    p.add_argument("--data", default="data", help="data folder or database URL (default: data/)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check every file of a data folder")
     _data_arg(p)
+
+    p = sub.add_parser("export-db", help="write a data folder's tables into a SQL database")
+    p.add_argument("url", help="SQLAlchemy URL, e.g. sqlite:///kpi.db or postgresql://...")
+    _data_arg(p)
+    p.add_argument("--replace", action="store_true", help="overwrite the tables if they exist")
 
     p = sub.add_parser("sample", help="regenerate the sample company (deterministic)")
     p.add_argument("--out", default="data")
@@ -121,15 +126,16 @@ def _dispatch(args) -> int:
         print(f"created {path}; edit the files, then run: kpi-workbook validate --data {path}")
         return 0
     if cmd == "validate":
+        from .db import public_url
         from .validate import validate_dataset
 
-        _, problems = validate_dataset(Path(args.data))
+        _, problems = validate_dataset(args.data)
         for p in problems:
             print(str(p))
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
         print(
-            f"{args.data}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
+            f"{public_url(args.data)}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
             file=sys.stderr,
         )
         return 1 if errors else 0
@@ -141,7 +147,7 @@ def _dispatch(args) -> int:
         return 0
     import importlib
 
-    return importlib.import_module(f".commands.{cmd}", __package__).main(args)
+    return importlib.import_module(f".commands.{cmd.replace('-', '_')}", __package__).main(args)
 
 
 if __name__ == "__main__":
