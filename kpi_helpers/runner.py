@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import __version__, publish
+from . import __version__, db, publish
 from .config import NOTEBOOKS_DIR
 from .errors import KpiWorkbookError
 from .i18n import catalogue, localized, t
@@ -137,7 +137,7 @@ def plan_run(
     """
     base = {
         "period": period,
-        "data_dir": str(Path(ds.data_dir).resolve()),
+        "data_dir": ds.location,  # a database URL's password never goes into a notebook
         "pm": "",
         "lang": lang,
         "interactive": False,
@@ -483,13 +483,15 @@ def run_reports(
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / period
     jobs = plan_run(ds, period, lang, pm_ids, notebooks_dir)
-    inputs = {path.name: publish.sha256_file(path) for _, path in sorted(ds.files.items())}
+    inputs = dict(sorted(ds.table_sha256.items())) or {
+        path.name: publish.sha256_file(path) for _, path in sorted(ds.files.items())
+    }
     keys = {job.name: _job_key(job, inputs) for job in jobs}
     workers = workers or os.cpu_count() or 1
     created = datetime.now().astimezone().replace(microsecond=0)
     made = {
         "created": created.strftime("%Y-%m-%d %H:%M"),
-        "data_dir": str(Path(ds.data_dir).resolve()),
+        "data_dir": ds.location,
         "digest": publish.digest_of(inputs)[:12],
         "version": __version__,
     }
@@ -530,8 +532,9 @@ def run_reports(
                 _log_result(result)
             if todo:
                 log.info("executing %d on %d worker processes", len(todo), min(workers, len(todo)))
-                for result in execute_jobs(todo, build, page, workers, _log_result):
-                    done[result.name] = result
+                with db.url_for_workers(ds.url):  # the password, for the kernels only
+                    for result in execute_jobs(todo, build, page, workers, _log_result):
+                        done[result.name] = result
             results = [done[job.name] for job in jobs]
             failed = any(r.status == "failed" for r in results)
             seconds = time.perf_counter() - started
