@@ -193,7 +193,7 @@ def test_metrics_are_vectorised():
             "ces": rng.integers(1, 8, n).astype(float),
         }
     )
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other work on the machine does not count
     m = feedback_metrics(df)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     assert m["n"].sum() == n and len(m) == 8 * 5 * 3
