@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="re-run every notebook even if its inputs are unchanged",
     )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print every page to PDF with the installed Chromium",
+    )
     return parser
 
 

@@ -196,6 +196,11 @@ def build_folder(out_dir: Path, period: str) -> Iterator[Path]:
     It is deleted on every exit unless it was published or kept (moved away) before.
     """
     build = Path(tempfile.mkdtemp(prefix=f".tmp-{period}-", dir=out_dir))
+    # mkdtemp makes the folder private (0700); the published folder is readable like any other
+    # (a web server or a colleague's account may serve or read the reports).
+    umask = os.umask(0o022)
+    os.umask(umask)
+    build.chmod(0o777 & ~umask)
     try:
         yield build
     finally:

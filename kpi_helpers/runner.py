@@ -22,6 +22,8 @@ from .errors import KpiWorkbookError
 from .i18n import catalogue, localized, t
 from .index_page import render_index
 from .io import Dataset
+from .pdf import find_chromium, print_pages
+from .workbook_export import workbook_file_name, workbook_tables, write_workbook
 
 log = logging.getLogger(__name__)
 
@@ -448,6 +450,15 @@ def _manifest(ctx: dict, jobs, results, keys, inputs, status: str, seconds: floa
     }
 
 
+def _write_extras(ds, period, lang, jobs, build: Path, chromium: str | None, workers: int) -> None:
+    """The period's XLSX workbook and, when a Chromium is given, a PDF of every page."""
+    write_workbook(workbook_tables(ds, period, lang), build / workbook_file_name(period))
+    if chromium:
+        pages = ["index.html", *(job.html for job in jobs)]
+        log.info("printing %d pages to PDF", len(pages))
+        print_pages(build, pages, chromium, workers)
+
+
 def run_reports(
     ds: Dataset,
     period: str,
@@ -458,8 +469,12 @@ def run_reports(
     notebooks_dir: Path = NOTEBOOKS_DIR,
     workers: int | None = None,
     force: bool = False,
+    pdf: bool = False,
 ) -> RunSummary:
     """Execute the chain for a period and publish reports/<period>/ only if every notebook succeeded.
+
+    Besides the pages, the folder gets <period>_kpi_workbook.xlsx (every scorecard table and the
+    proposal) and, with `pdf`, a PDF beside every page, printed by the installed Chromium.
 
     Args:
         ds: the validated data set.
@@ -470,6 +485,7 @@ def run_reports(
         notebooks_dir: the folder of the numbered notebooks.
         workers: worker processes (default: one per CPU).
         force: re-run notebooks whose published page is still current.
+        pdf: also print every page to PDF (needs Chromium; checked before anything runs).
 
     Returns:
         Where the reports are and how each notebook went.
@@ -488,6 +504,7 @@ def run_reports(
     }
     keys = {job.name: _job_key(job, inputs) for job in jobs}
     workers = workers or os.cpu_count() or 1
+    chromium = find_chromium() if pdf else None  # missing: stop before any notebook runs
     created = datetime.now().astimezone().replace(microsecond=0)
     made = {
         "created": created.strftime("%Y-%m-%d %H:%M"),
@@ -501,6 +518,7 @@ def run_reports(
         lang=lang,
         back=t("run.back", lang),
         footer=t("run.footer", lang, **made),
+        made=made["created"],
     )
     ctx = {
         "period": period,
@@ -547,6 +565,7 @@ def run_reports(
                 raise NotebookFailed(_failure_message(jobs, results, kept, target))
             index = render_index(ds, period, lang, jobs, made)
             (build / "index.html").write_text(index, encoding="utf-8")
+            _write_extras(ds, period, lang, jobs, build, chromium, workers)
             publish.replace_folder(build, target)
         shutil.rmtree(publish.failed_folder(out_dir, period), ignore_errors=True)
     seconds = time.perf_counter() - started

@@ -173,3 +173,17 @@ def test_sha256_and_digest_are_stable(tmp_path: Path):
 def test_versions_name_the_tools():
     v = publish.versions()
     assert {"python", "pandas", "papermill", "nbconvert", "kpi_helpers"} <= set(v)
+
+
+def test_published_folder_is_readable_like_any_other(tmp_path: Path):
+    with publish.build_folder(tmp_path, "2026-Q2") as build:
+        mode = build.stat().st_mode & 0o777
+    assert mode == 0o777 & ~_umask()  # not mkdtemp's private 0700
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

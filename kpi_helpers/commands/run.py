@@ -89,6 +89,7 @@ def main(args) -> int:
                 notebooks_dir=NOTEBOOKS_DIR,
                 workers=args.jobs,
                 force=args.force,
+                pdf=args.pdf,
             )
     finally:
         logging.getLogger("kpi_helpers.runner").removeHandler(handler)
