@@ -25,10 +25,10 @@ KPI_METRICS["resolved_14d"] = ("resolved_14d", 100.0)
 def add_period(df: pd.DataFrame, cadence: str = "quarter") -> pd.DataFrame:
     """Copy of df with a `period` column; an export without any date is one period 'all'."""
     if "date" not in df or df["date"].isna().all():
-        return df.assign(period=pd.Categorical([ALL] * len(df)))
+        return df.assign(period=pd.array([ALL] * len(df), dtype="string"))
     codes, days = pd.factorize(df["date"].dt.normalize(), use_na_sentinel=True)
-    periods = period_of_dates(pd.Series(days), cadence).astype("object")
-    return df.assign(period=category(periods, codes).to_numpy())
+    periods = period_of_dates(pd.Series(days), cadence).astype("object").reset_index(drop=True)
+    return df.assign(period=pd.array(periods.reindex(codes).to_numpy(), dtype="string"))
 
 
 def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
@@ -148,15 +148,29 @@ def feedback_tables(
     if any("period" in by for by in groupings.values()) and "period" not in df:
         df = add_period(df, cadence)
     ind = _indicators(df)
-    return {name: _grouped(df, ind, list(by), z) for name, by in groupings.items()}
+    # group keys as categoricals, made once: grouping on a million strings is slow
+    columns = {c for by in groupings.values() for c in by}
+    keys = {
+        c: df[c] if isinstance(df[c].dtype, pd.CategoricalDtype) else _key(df[c]) for c in columns
+    }
+    dtypes = {c: df[c].dtype for c in columns}
+    return {name: _grouped(keys, dtypes, ind, list(by), z) for name, by in groupings.items()}
 
 
-def _grouped(df: pd.DataFrame, ind: pd.DataFrame, by: list[str], z: float) -> pd.DataFrame:
-    keys = [df[c] for c in by] if by else [pd.Series(ALL, index=df.index)]
+def _key(s: pd.Series) -> pd.Series:
+    return pd.Series(category(s.astype("object").reset_index(drop=True)).to_numpy(), index=s.index)
+
+
+def _grouped(keys: dict, dtypes: dict, ind: pd.DataFrame, by: list[str], z: float) -> pd.DataFrame:
+    keys = [keys[c].rename(c) for c in by] if by else [pd.Series(ALL, index=ind.index)]
     grouped = ind.groupby(keys, observed=True, dropna=True, sort=True)
     sums = grouped.sum(numeric_only=True).drop(columns="_days")
     sums["median_days_to_resolve"] = grouped["_days"].median()
     sums = sums.reset_index()
+    for c in by:  # the keys as the caller had them (text stays text)
+        sums[c] = (
+            sums[c].astype(dtypes[c]) if not isinstance(dtypes[c], pd.CategoricalDtype) else sums[c]
+        )
     if not by:
         sums = sums.drop(columns=sums.columns[0])
     out = _finish(sums, z)
