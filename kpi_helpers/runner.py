@@ -187,7 +187,7 @@ def write_kernelspec(jupyter_dir: Path) -> None:
             "argv": argv,
             "display_name": "kpi-workbook report run",
             "language": "python",
-            "env": {"MPLBACKEND": MPL_BACKEND},
+            "env": {"MPLBACKEND": MPL_BACKEND, "KPI_WORKBOOK_HEADLESS": "1"},
         },
     )
 
