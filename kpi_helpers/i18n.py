@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import yaml
 
@@ -11,12 +11,14 @@ from .config import PACKAGE_DIR
 LANGUAGES = ("zh", "en")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """The flat key -> text mapping of a language (nested YAML keys joined with dots)."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown report language '{lang}'; use zh or en")
-    raw = yaml.safe_load((PACKAGE_DIR / "locales" / f"{lang}.yaml").read_text(encoding="utf-8")) or {}
+    raw = (
+        yaml.safe_load((PACKAGE_DIR / "locales" / f"{lang}.yaml").read_text(encoding="utf-8")) or {}
+    )
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node) -> None:
