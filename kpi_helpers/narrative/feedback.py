@@ -84,9 +84,7 @@ def themes_summary(themes: pd.DataFrame, lang: str) -> str:
     if own.empty:
         return t("nb04.no_themes", lang)
     top = [
-        f"{md(r.label)}（{format_share(r.share)}）"
-        if lang == "zh"
-        else f"{md(r.label)} ({format_share(r.share)})"
+        t("common.item_share", lang, name=md(r.label), share=format_share(r.share))
         for r in own.head(3).itertuples(index=False)
     ]
     worst = own.sort_values("negative", ascending=False).iloc[0]
@@ -109,10 +107,9 @@ def themes_summary(themes: pd.DataFrame, lang: str) -> str:
 def comments_markdown(themes: pd.DataFrame, lang: str, limit: int = 5) -> str:
     """Up to three example comments per theme as Markdown: an H3 per theme and a list of quotes."""
     blocks = []
-    open_q, close_q = ("“", "”") if lang == "en" else ("「", "」")
     for r in themes.head(limit).itertuples(index=False):
         examples = [e for e in (r.examples or []) if isinstance(e, str) and e.strip()]
         if examples:
-            items = "\n".join(f"- {open_q}{md(e)}{close_q}" for e in examples)
+            items = "\n".join(f"- {t('common.quote', lang, text=md(e))}" for e in examples)
             blocks.append(f"### {md(r.label)}\n\n{items}")
     return "\n\n".join(blocks) or t("nb04.no_comments", lang)
