@@ -50,7 +50,9 @@ def feedback_until(ds: Dataset, period: str, pm: str = "", last_n: int = 8) -> p
 
 
 def keywords_file(ds: Dataset):
-    """The data folder's keywords.yaml (theme keyword list), or None."""
+    """The data folder's keywords.yaml (theme keyword list), or None (always for a database)."""
+    if ds.data_dir is None:
+        return None
     path = ds.data_dir / "keywords.yaml"
     return path if path.exists() else None
 

@@ -308,6 +308,14 @@ def test_notebooks_get_the_url_without_its_password(tmp_path, tiny_data, monkeyp
     assert ctx.ds.url == params["data_dir"] and ctx.period == "2026-Q2"
 
 
+def test_report_views_work_on_a_dataset_from_a_database(tiny_db):
+    from kpi_helpers.feedback_view import feedback_view, keywords_file
+
+    ds = load_dataset(tiny_db)
+    assert ds.data_dir is None and keywords_file(ds) is None  # no folder, no keywords.yaml
+    assert feedback_view(ds, "2026-Q2").by_period["n"].sum() > 0
+
+
 def test_a_hidden_password_is_taken_from_the_environment(monkeypatch):
     url = "postgresql://kpi:s3cret@db.example:5432/kpi"
     assert public_url(url) == "postgresql://kpi:***@db.example:5432/kpi"
