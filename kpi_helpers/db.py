@@ -126,7 +126,6 @@ class DatabaseSource:
     """A database as the source of io.read_source: tables read once, on first use."""
 
     def __init__(self, url: str):
-        self.shown = public_url(url)
         try:
             self.url = absolute_url(url)
         except Exception:  # unparsable: connecting says why, in one sentence
