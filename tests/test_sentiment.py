@@ -68,7 +68,9 @@ def test_vectorised_margins_match_reference_features():
 
 
 def test_detect_lang_handles_odd_values_and_unicode_whitespace():
-    s = pd.Series([3.5, pd.NA, "ÀÉ 中", "a\u3000b\u2028c", "好" * 3 + "abcdefg"], index=list("abcde"))
+    s = pd.Series(
+        [3.5, pd.NA, "ÀÉ 中", "a\u3000b\u2028c", "好" * 3 + "abcdefg"], index=list("abcde")
+    )
     assert detect_lang(s).tolist() == ["en", "en", "zh", "en", "zh"]
     assert sentiment.clean_text("a\u3000b\u2028 c\n") == "a b c"
 
