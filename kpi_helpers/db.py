@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import importlib.util
 import math
 import os
 import re
@@ -101,7 +102,7 @@ def read_database_tables(url: str) -> dict[str, pd.DataFrame]:
             driver, unreachable server, wrong password, a table that cannot be selected).
     """
     shown = public_url(url)
-    engine = _engine(connect_url(url), shown, must_exist=True)
+    engine = make_engine(url, must_exist=True)
     try:
         with engine.connect() as conn:
             names = _table_names(conn)
@@ -217,8 +218,15 @@ class _YamlText:
         return self._text.encode("utf-8")
 
 
-def _engine(url: str, shown: str, must_exist: bool = False):
-    """A SQLAlchemy engine; DataError with one sentence when the URL cannot work."""
+def make_engine(url: str, *, must_exist: bool = False):
+    """A SQLAlchemy engine for a URL as --data takes it (driver chosen, *** password filled in).
+
+    Raises:
+        DataError: one sentence when the URL cannot work (or, with must_exist, names a SQLite
+            file that does not exist).
+    """
+    shown = public_url(url)
+    url = connect_url(url)
     try:
         from sqlalchemy import create_engine, exc
         from sqlalchemy.engine import make_url
@@ -242,13 +250,26 @@ def _engine(url: str, shown: str, must_exist: bool = False):
                 ]
             )
         args = {}
-        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
-            args["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
+        if parsed.get_backend_name() == "postgresql":
+            parsed = parsed.set(drivername=_postgresql_driver(parsed.drivername))
+            if "connect_timeout" not in parsed.query:
+                args["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
         return create_engine(parsed, poolclass=NullPool, **args)
     except DataError:
         raise
     except Exception as e:
         raise DataError([Problem(shown, None, "-", _why(e))]) from None
+
+
+def _postgresql_driver(drivername: str) -> str:
+    """`postgresql` with the driver that is installed: SQLAlchemy's default differs by version
+    (psycopg2 up to 2.0, psycopg 3 from 2.1), and either driver serves."""
+    if drivername != "postgresql":
+        return drivername  # the URL names its driver
+    for module, name in (("psycopg", "postgresql+psycopg"), ("psycopg2", "postgresql+psycopg2")):
+        if importlib.util.find_spec(module) is not None:
+            return name
+    return drivername
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -383,7 +404,7 @@ def export_data_folder(data_dir: Path, url: str, *, replace: bool = False) -> li
 
     frames = _folder_frames(Path(data_dir))
     shown = public_url(url)
-    engine = _engine(connect_url(url), shown)
+    engine = make_engine(url)
     try:
         with engine.begin() as conn:
             existing = _table_names(conn)

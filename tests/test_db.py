@@ -14,11 +14,11 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from kpi_helpers.cli import main
 from kpi_helpers.context import open_period
-from kpi_helpers.db import URL_ENV, connect_url, fingerprint, public_url
+from kpi_helpers.db import URL_ENV, connect_url, fingerprint, make_engine, public_url
 from kpi_helpers.io import load_dataset, read_dataset
 from kpi_helpers.runner import plan_run, run_reports
 
@@ -44,7 +44,7 @@ def cli(capsys, *argv) -> tuple[int, str, str]:
 
 def execute(url: str, *statements: str, **params) -> None:
     """Run SQL statements in one transaction (`params` bind :name placeholders)."""
-    engine = create_engine(url)
+    engine = make_engine(url)
     with engine.begin() as conn:
         for statement in statements:
             conn.execute(text(statement), params)
@@ -221,6 +221,12 @@ def test_a_url_that_cannot_work_is_one_sentence(url, says, tmp_path, capsys):
     assert summary == "kpi-workbook: 1 error in the data; fix them and run again"
 
 
+def test_a_plain_postgresql_url_finds_the_installed_driver():
+    """SQLAlchemy 2.1 defaults to psycopg 3, 2.0 to psycopg2: either one installed serves."""
+    engine = make_engine("postgresql://kpi@127.0.0.1/kpi")  # no connection is made
+    assert engine.dialect.driver in ("psycopg", "psycopg2")
+
+
 @needs_postgres
 @pytest.mark.parametrize(
     "change, says",
@@ -265,7 +271,7 @@ def test_export_refuses_existing_tables_unless_replace(tiny_db, tiny_data, edit_
 
 
 def test_export_writes_cells_as_the_files_hold_them(tiny_db, tiny_data):
-    engine = create_engine(tiny_db)
+    engine = make_engine(tiny_db)
     with engine.connect() as conn:
         people = conn.execute(text("SELECT * FROM people ORDER BY _row")).all()
         k04 = conn.execute(text("SELECT * FROM targets WHERE kpi_id = 'K04'")).one()
