@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print every page to PDF with the installed Chromium",
     )
+    p.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="publish even when some PM reports failed (they are listed as failed); "
+        "without it such a run publishes nothing and exits 1",
+    )
     return parser
 
 

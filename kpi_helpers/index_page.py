@@ -108,7 +108,7 @@ def _see(job, lang: str) -> str:
     )
 
 
-def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str) -> str:
+def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=frozenset()) -> str:
     people = {row["pm_id"]: row for _, row in ds.people.iterrows()}
     totals = totals.set_index("pm_id")
     points = t("common.unit_points", lang)
@@ -123,8 +123,16 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str) -> str:
         person = people.get(job.pm_id, pd.Series({"name": job.pm_id}))
         team = "" if is_missing(person.get("team")) else localized(person, "team", lang)
         band = totals["band"].get(job.pm_id)
+        name = localized(person, "name", lang)
+        if job.name in failed:  # no page was published: the name, unlinked, marked as failed
+            label = (
+                f'{escape(name)} <span class="kpi-failed">({_text("index.report_failed", lang)})'
+                "</span>"
+            )
+        else:
+            label = _link(job.html, name)
         rows.append(
-            f'<tr><th scope="row">{_link(job.html, localized(person, "name", lang))}</th>'
+            f'<tr><th scope="row">{label}</th>'
             f"<td>{escape(team)}</td>"
             f'<td class="num">{escape(format_number(totals["total"].get(job.pm_id), 1, points))}</td>'
             f"<td>{escape(band_name(None if is_missing(band) else band, lang))}</td></tr>"
@@ -133,7 +141,9 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str) -> str:
     return "".join(rows)
 
 
-def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict) -> str:
+def render_index(
+    ds: Dataset, period: str, lang: str, jobs, made: dict, failed=frozenset()
+) -> str:
     """The landing page of reports/<period>/ as one self-contained HTML string.
 
     Args:
@@ -142,6 +152,7 @@ def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict) -> str:
         lang: "zh" or "en"; every text comes from the catalogue's `index` and `page` sections.
         jobs: the run's NotebookJobs (company reports, then one per PM) for the links.
         made: created, data_dir, digest (short sha256 of the inputs), version.
+        failed: names of PM jobs that failed in a partial run: listed as failed, without links.
     """
     summary = executive_summary(ds, period, lang)
     company = ds.company.display_name(lang)
@@ -196,7 +207,7 @@ def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict) -> str:
             *(
                 [
                     f"<h3>{_text('index.pm_reports', lang)}</h3>",
-                    _pm_table(ds, summary.totals, pm_jobs, lang),
+                    _pm_table(ds, summary.totals, pm_jobs, lang, failed),
                 ]
                 if pm_jobs
                 else []

@@ -288,8 +288,10 @@ def execute_jobs(
 ) -> list[NotebookResult]:
     """Check every job's parameters, then run the jobs on `workers` processes.
 
-    The first failure stops the run, running notebooks included. Workers are spawned, so a
-    script that calls this (or run_reports) needs the usual `if __name__ == "__main__":` guard.
+    The first failure of a company-level notebook stops the run, running notebooks included; a
+    failing PM report (a job with a pm_id) does not: the other jobs run on. Workers are spawned,
+    so a script that calls this (or run_reports) needs the usual `if __name__ == "__main__":`
+    guard.
 
     Returns:
         One result per job, in the jobs' order ("not run" for those never started).
@@ -334,7 +336,7 @@ def execute_jobs(
                     )
                 done[job.name] = result
                 on_result(result)
-                if result.status == "failed":  # nothing will be published: stop now
+                if stops_run(job, result):  # nothing will be published: stop now
                     for other in futures:
                         other.cancel()
                     _stop_workers(pool)
@@ -345,6 +347,11 @@ def execute_jobs(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     return [done.get(job.name) or NotebookResult(job.name, "not run") for job in jobs]
+
+
+def stops_run(job: NotebookJob, result: NotebookResult) -> bool:
+    """A failed company-level notebook ends the run; a failed PM report lets the others finish."""
+    return result.status == "failed" and job.pm_id is None
 
 
 # --- the whole run ---
@@ -396,10 +403,37 @@ def _log_result(result: NotebookResult) -> None:
         log.info("ok      %-28s %6.1f s", result.name, seconds)
 
 
+def _failure_line(job: NotebookJob, result: NotebookResult) -> str:
+    """One line: which notebook failed, for whom, in which cell, and why."""
+    who = f" for {job.pm_id}" if job.pm_id else ""
+    where = ""
+    if result.cell:
+        where = f" in cell {result.cell}" + (
+            f' ("{result.cell_source}")' if result.cell_source else ""
+        )
+    return f"notebook {job.notebook.name}{who} failed{where}: {result.error}"
+
+
+def _failed_pms(jobs: list[NotebookJob], results: list[NotebookResult]) -> list[NotebookJob]:
+    return [j for j, r in zip(jobs, results, strict=True) if r.status == "failed" and j.pm_id]
+
+
 def _failure_message(
     jobs: list[NotebookJob], results: list[NotebookResult], kept: Path, target: Path
 ) -> str:
     failed = [(j, r) for j, r in zip(jobs, results, strict=True) if r.status == "failed"]
+    previous = (
+        f"the reports in {target} are unchanged" if target.exists() else "nothing was published"
+    )
+    if all(j.pm_id for j, _ in failed):  # only PM reports failed: the rest all ran
+        pms = len([j for j in jobs if j.pm_id])
+        lines = [
+            f"{len(failed)} of {pms} PM reports failed and the other notebooks succeeded; "
+            f"{previous}; the executed notebooks are kept in {kept / 'executed'}; "
+            "run again with --allow-partial to publish the reports that succeeded"
+        ]
+        lines += [f"  {_failure_line(j, r)}" for j, r in failed]
+        return "\n".join(lines)
     job, result = failed[0]
     who = f" for {job.pm_id}" if job.pm_id else ""
     where = ""
@@ -470,6 +504,7 @@ def run_reports(
     workers: int | None = None,
     force: bool = False,
     pdf: bool = False,
+    allow_partial: bool = False,
 ) -> RunSummary:
     """Execute the chain for a period and publish reports/<period>/ only if every notebook succeeded.
 
@@ -486,13 +521,15 @@ def run_reports(
         workers: worker processes (default: one per CPU).
         force: re-run notebooks whose published page is still current.
         pdf: also print every page to PDF (needs Chromium; checked before anything runs).
+        allow_partial: when only PM reports failed, publish the rest anyway; the manifest's
+            status is "partial", its "failed" lists them and index.html marks them as failed.
 
     Returns:
         Where the reports are and how each notebook went.
 
     Raises:
-        NotebookFailed: a notebook failed; the published folder is untouched and the run's
-            work is kept in reports/<period>.failed/.
+        NotebookFailed: a notebook failed (a PM report only without `allow_partial`); the
+            published folder is untouched and the run's work is kept in reports/<period>.failed/.
     """
     started = time.perf_counter()
     out_dir = Path(out_dir).resolve()
@@ -532,6 +569,7 @@ def run_reports(
             "out": str(out_dir),
             "jobs": workers,
             "force": force,
+            "allow_partial": allow_partial,
         },
     }
     with publish.period_lock(out_dir, period):
@@ -554,18 +592,25 @@ def run_reports(
                     for result in execute_jobs(todo, build, page, workers, _log_result):
                         done[result.name] = result
             results = [done[job.name] for job in jobs]
-            failed = any(r.status == "failed" for r in results)
+            failed = [r for r in results if r.status == "failed"]
+            pm_failed = _failed_pms(jobs, results)
+            partial = bool(failed) and allow_partial and len(pm_failed) == len(failed)
+            status = "partial" if partial else ("failed" if failed else "ok")
             seconds = time.perf_counter() - started
-            manifest = _manifest(
-                ctx, jobs, results, keys, inputs, "failed" if failed else "ok", seconds
-            )
+            manifest = _manifest(ctx, jobs, results, keys, inputs, status, seconds)
+            manifest["failed"] = [r.name for r in failed]
             publish.write_json(build / "manifest.json", manifest)
-            if failed:
+            if failed and not partial:
                 kept = publish.keep_failed(build, out_dir, period)
                 raise NotebookFailed(_failure_message(jobs, results, kept, target))
-            index = render_index(ds, period, lang, jobs, made)
+            for job, result in zip(jobs, results, strict=True):
+                if result.status == "failed":
+                    log.error("published without %s: %s", job.html, _failure_line(job, result))
+            failed_names = {j.name for j in pm_failed}
+            index = render_index(ds, period, lang, jobs, made, failed=failed_names)
             (build / "index.html").write_text(index, encoding="utf-8")
-            _write_extras(ds, period, lang, jobs, build, chromium, workers)
+            pages = [j for j in jobs if j.name not in failed_names]
+            _write_extras(ds, period, lang, pages, build, chromium, workers)
             publish.replace_folder(build, target)
         shutil.rmtree(publish.failed_folder(out_dir, period), ignore_errors=True)
     seconds = time.perf_counter() - started

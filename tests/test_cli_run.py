@@ -254,3 +254,68 @@ def test_period_of_another_cadence_is_a_usage_error(tiny_data, tmp_path):
 def test_jobs_must_be_positive(tiny_data, tmp_path):
     result = run_cli(["run", "--data", str(tiny_data), "--out", str(tmp_path), "--jobs", "0"])
     assert result.code == 2
+
+
+def notebooks_failing_for(tmp_path: Path, pm_id: str) -> Path:
+    """The fixture notebooks, with 05_evaluation raising for one PM only."""
+    folder = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    path = folder / "05_evaluation.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    tagged = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(
+        tagged + 1,
+        new_code_cell(f'if pm == "{pm_id}":\n    raise RuntimeError("made to fail for {pm_id}")'),
+    )
+    nbformat.write(nb, path)
+    return folder
+
+
+@pytest.mark.slow
+def test_a_failing_pm_report_lets_the_others_finish_and_exits_1(published, tmp_path):
+    out = copy_reports(published, tmp_path)
+    before = snapshot(out / PERIOD)
+    notebooks = notebooks_failing_for(tmp_path, "pm02")
+
+    result = run_cli(
+        ["run", "--data", str(published.data), "--out", str(out), "--force"], notebooks
+    )
+
+    assert result.code == 1
+    assert "Traceback" not in result.stderr
+    assert "1 of 2 PM reports failed" in result.stderr and "--allow-partial" in result.stderr
+    line = next(x for x in result.stderr.splitlines() if "for pm02 failed" in x)
+    assert "RuntimeError: made to fail for pm02" in line and "in cell " in line
+    for name in STEMS + ["05_evaluation_pm01"]:  # every other notebook ran to the end
+        assert re.search(rf" ok +{name} ", result.stderr), name
+    assert snapshot(out / PERIOD) == before
+    kept = out / f"{PERIOD}.failed"
+    assert (kept / "executed" / "05_evaluation_pm02.ipynb").is_file()
+    manifest = json.loads((kept / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed" and manifest["failed"] == ["05_evaluation_pm02"]
+    assert leftovers(out) == []
+
+
+@pytest.mark.slow
+def test_allow_partial_publishes_the_rest_and_lists_the_failed_report(published, tmp_path):
+    out = copy_reports(published, tmp_path)
+    notebooks = notebooks_failing_for(tmp_path, "pm02")
+
+    result = run_cli(
+        ["run", "--data", str(published.data), "--out", str(out), "--allow-partial"], notebooks
+    )
+
+    assert result.code == 0, result.stderr
+    folder = out / PERIOD
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "partial" and manifest["failed"] == ["05_evaluation_pm02"]
+    statuses = {n["name"]: n["status"] for n in manifest["notebooks"]}
+    assert statuses["05_evaluation_pm02"] == "failed"
+    assert statuses["05_evaluation_pm01"] in ("ok", "reused")
+    assert (folder / "pm" / "pm01.html").is_file() and not (folder / "pm" / "pm02.html").exists()
+    assert (folder / "executed" / "05_evaluation_pm02.ipynb").is_file()
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="pm/pm01.html"' in index and 'href="pm/pm02.html"' not in index
+    assert "报告生成失败" in index
+    assert "published without pm/pm02.html" in result.stderr
+    assert not (out / f"{PERIOD}.failed").exists() and leftovers(out) == []

@@ -90,6 +90,7 @@ def main(args) -> int:
                 workers=args.jobs,
                 force=args.force,
                 pdf=args.pdf,
+                allow_partial=args.allow_partial,
             )
     finally:
         logging.getLogger("kpi_helpers.runner").removeHandler(handler)
