@@ -187,3 +187,14 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_page_header_names_report_period_and_date_made():
+    page = publish.PageContext(
+        "示例", "2026-Q2", "zh", "← 返回总览", "页脚", made="2026-07-01 08:00"
+    )
+    html = publish.export_report(executed_notebook(), "绩效评估", page, depth=1)
+    header = html[html.index('<header class="kpi-header"') : html.index("</header>")]
+    for text in ("示例", "绩效评估", "考核期 2026-Q2", "生成于 2026-07-01 08:00", "../index.html"):
+        assert text in header
+    assert '<main id="main">' in html and "Content-Security-Policy" in html
