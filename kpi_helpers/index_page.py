@@ -141,9 +141,7 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=froz
     return "".join(rows)
 
 
-def render_index(
-    ds: Dataset, period: str, lang: str, jobs, made: dict, failed=frozenset()
-) -> str:
+def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=frozenset()) -> str:
     """The landing page of reports/<period>/ as one self-contained HTML string.
 
     Args:
