@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="publish even when some PM reports failed (they are listed as failed); "
         "without it such a run publishes nothing and exits 1",
     )
+    p.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="where notebooks run: local worker processes, or a Dask cluster (--scheduler)",
+    )
+    p.add_argument("--scheduler", help="the Dask scheduler's address, e.g. tcp://HOST:8786")
     return parser
 
 

@@ -68,6 +68,10 @@ def _terminate_as_interrupt():
 def main(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
+    if args.executor == "dask" and not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT")
+    if args.scheduler and args.executor != "dask":
+        raise UsageError("--scheduler is only used with --executor dask")
     ds = load(args)
     period = choose_period(ds, args.period)
     if parse_period(period).kind != cadence_kind(ds.company.cadence):
@@ -91,6 +95,8 @@ def main(args) -> int:
                 force=args.force,
                 pdf=args.pdf,
                 allow_partial=args.allow_partial,
+                executor=args.executor,
+                scheduler=args.scheduler,
             )
     finally:
         logging.getLogger("kpi_helpers.runner").removeHandler(handler)

@@ -1,0 +1,110 @@
+"""`kpi-workbook run --executor dask` against a real local cluster started by the test.
+
+One `dask scheduler` and two `dask worker --nthreads 1` processes on 127.0.0.1, run from this
+virtualenv's bin/, with the fixture notebooks; the cluster is torn down in a finally.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_cli_run import FIXTURES, PERIOD, STEMS, run_cli
+
+from kpi_helpers.scaffold import init_data_folder
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    pytest.importorskip("distributed")
+    from distributed import Client
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    logs = tmp_path_factory.mktemp("dask")
+    procs = []
+
+    def start(*argv):
+        log = open(logs / f"{len(procs)}.log", "wb")  # noqa: SIM115 - closed with the process
+        procs.append(subprocess.Popen([str(BIN / "dask"), *argv], stdout=log, stderr=log))
+
+    try:
+        start("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")
+        for i in range(2):
+            start(
+                "worker", address, "--nthreads", "1", "--no-dashboard",
+                "--local-directory", str(logs / f"w{i}"),
+            )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while True:  # the scheduler may take a moment to listen
+            try:
+                with Client(address, timeout=5) as client:
+                    client.wait_for_workers(2, timeout=max(1, deadline - time.monotonic()))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.mark.slow
+def test_dask_run_publishes_the_same_folder_as_a_local_run(cluster, tmp_path):
+    data = init_data_folder(tmp_path / "data")
+    out = tmp_path / "reports"
+    argv = ["run", "--data", str(data), "--out", str(out), "--executor", "dask"]
+    result = run_cli([*argv, "--scheduler", cluster], FIXTURES)
+    assert result.code == 0, result.stderr
+    folder = out / PERIOD
+    assert "executing 8 on the Dask cluster at " + cluster in result.stderr
+    for stem in STEMS:
+        assert (folder / f"{stem}.html").is_file()
+        assert (folder / "executed" / f"{stem}.ipynb").is_file()
+    for pm in ("pm01", "pm02"):
+        assert (folder / "pm" / f"{pm}.html").is_file()
+        nb = json.loads((folder / "executed" / f"05_evaluation_{pm}.ipynb").read_text("utf-8"))
+        assert nb["metadata"]["papermill"]["parameters"]["pm"] == pm
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok"
+    assert manifest["parameters"]["executor"] == "dask"
+    assert {n["status"] for n in manifest["notebooks"]} == {"ok"}
+    assert all(n["execute_seconds"] > 0 for n in manifest["notebooks"])
+    assert 'href="pm/pm01.html"' in (folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_unreachable_scheduler_is_one_sentence_and_exit_1(tiny_data, tmp_path):
+    pytest.importorskip("distributed")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    argv = ["run", "--data", str(tiny_data), "--out", str(tmp_path / "reports")]
+    result = run_cli([*argv, "--executor", "dask", "--scheduler", address], FIXTURES)
+    assert result.code == 1
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith(f"kpi-workbook: the Dask scheduler at {address} cannot be reached")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "reports" / PERIOD).exists()
+
+
+def test_dask_needs_a_scheduler(tiny_data, tmp_path):
+    result = run_cli(["run", "--data", str(tiny_data), "--out", str(tmp_path), "--executor", "dask"])
+    assert result.code == 2 and "--scheduler" in result.stderr
