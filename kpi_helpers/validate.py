@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import DIMENSION_NAMES_ZH, DIMENSIONS
+from .config import DIMENSIONS
 from .errors import Problem
+from .i18n import dimension_name
 from .io import ROW, Dataset, open_source, read_source, source_table
 from .rules import Folder, cross_file_problems
 from .schema import DIRECTIONS, RANGES, TABLES
@@ -66,7 +67,7 @@ def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object
 
     def one_of(allowed, what):
         def say(v):
-            key = next((k for k, zh in DIMENSION_NAMES_ZH.items() if zh == v), None)
+            key = next((k for k in DIMENSIONS if dimension_name(k, "zh") == v), None)
             if key:  # a Chinese dimension name where the key belongs
                 return f"write the dimension key '{key}' instead of '{v}'"
             return f"'{v}' is not {what}; use one of {', '.join(allowed)}"
