@@ -106,5 +106,7 @@ def test_an_unreachable_scheduler_is_one_sentence_and_exit_1(tiny_data, tmp_path
 
 
 def test_dask_needs_a_scheduler(tiny_data, tmp_path):
-    result = run_cli(["run", "--data", str(tiny_data), "--out", str(tmp_path), "--executor", "dask"])
+    result = run_cli(
+        ["run", "--data", str(tiny_data), "--out", str(tmp_path), "--executor", "dask"]
+    )
     assert result.code == 2 and "--scheduler" in result.stderr
