@@ -15,20 +15,9 @@ import yaml
 
 from ..errors import DataError, Problem, UsageError
 from ..io import ROW, parse_dates, read_frame
+from ..schema import FEEDBACK
 
-FIELDS = (
-    "feedback_id",
-    "date",
-    "product",
-    "channel",
-    "nps",
-    "csat",
-    "ces",
-    "text",
-    "lang",
-    "status",
-    "resolved_date",
-)
+FIELDS = tuple(c.name for c in FEEDBACK.columns)  # the contract's feedback.csv columns
 SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}  # the scales metrics work on
 DATES = ("date", "resolved_date")
 DEFAULT_MAPPING = "project"

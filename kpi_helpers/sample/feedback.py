@@ -16,24 +16,13 @@ from functools import cache
 import numpy as np
 
 from ..periods import parse_period
+from ..schema import FEEDBACK
 from .feedback_text import compose_comment
 from .kpis import PERIODS
 from .strategy import EXPORT_DATE
 from .writing import csv_text
 
-COLUMNS = [
-    "feedback_id",
-    "date",
-    "product",
-    "channel",
-    "nps",
-    "csat",
-    "ces",
-    "text",
-    "lang",
-    "status",
-    "resolved_date",
-]
+COLUMNS = [c.name for c in FEEDBACK.columns]
 CHANNELS = ("app_store", "survey", "in_app", "support_ticket")
 _EXPORT = date.fromisoformat(EXPORT_DATE)
 CRASH = ("QingEats", "2026-Q1", date(2026, 1, 18))  # product, quarter, release day of v6.0
