@@ -103,7 +103,7 @@ def _indicators(df: pd.DataFrame) -> pd.DataFrame:
             "ces_sum": ces.fillna(0.0),
             "ces_sq": ces.fillna(0.0) ** 2,
             "sent_n": sent.notna(),
-            **{s: sent.eq(s).fillna(False) for s in SENTIMENTS},
+            **{s: sent.eq(s).fillna(False).astype(bool) for s in SENTIMENTS},
             "score_sum": _column(df, "sentiment_score").fillna(0.0),
             "tickets": ticket,
             "resolved": ticket & resolved.notna(),
