@@ -111,7 +111,8 @@ def scorecard(
     )
     card["actual"] = card["kpi_id"].map(act["value"]).astype("float64")
     derived = act["derived"] if "derived" in act else pd.Series(False, index=act.index)
-    card["derived"] = card["kpi_id"].map(derived).eq(True).to_numpy(bool)
+    # with Arrow-backed string ids `map` gives bool[pyarrow] with NA for KPIs without an actual
+    card["derived"] = card["kpi_id"].map(derived).eq(True).to_numpy(dtype=bool, na_value=False)
     card["missing"] = card["actual"].isna()
     card["score"] = score_values(
         card["actual"],

@@ -237,6 +237,19 @@ def test_derived_flag_and_columns():
     assert set(card["period"]) == {"2026-Q1"}
 
 
+def as_string(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    """Columns as the "string" dtype the loaders give (Arrow-backed when pyarrow is installed)."""
+    return frame.astype(dict.fromkeys(cols, "string"))
+
+
+def test_derived_flag_with_string_ids():
+    # Arrow-backed ids make `map` give bool[pyarrow] with NA for a KPI without an actual
+    a = as_string(actuals({"K1": {"2026-Q1": 80.0}}).assign(derived=True), "period", "kpi_id")
+    card = scorecard(as_string(two_kpis(), "kpi_id", "owner"), targets(), a, "2026-Q1")
+    assert card["derived"].dtype == bool
+    assert list(card["derived"]) == [True, False]
+
+
 # --- properties --------------------------------------------------------------------------------
 
 finite = st.floats(-1e6, 1e6, allow_nan=False)
