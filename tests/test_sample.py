@@ -287,7 +287,8 @@ def test_reviews_cover_every_pm_period_and_behavioural_dimension(ds):
     r = ds.reviews
     cells = r.groupby(["period", "pm_id", "dimension"])["rater_role"].agg(set)
     assert len(cells) == len(PERIODS) * 6 * 3
-    assert all(roles == {"peer", "manager", "cross_team", "self"} for roles in cells)
+    # set() again: on Arrow-backed strings pandas hands agg(set)'s results back as lists
+    assert all(set(roles) == {"peer", "manager", "cross_team", "self"} for roles in cells)
     assert r["score"].between(1, 5).all()
 
 
@@ -322,3 +323,31 @@ def test_keywords_cover_every_theme_phrase():
 def test_data_folder_holds_exactly_the_sample_files():
     assert {p.name for p in DATA.iterdir() if not p.name.startswith(".")} >= set(FILES)
     assert Path(DATA / "company.yaml").read_text(encoding="utf-8").startswith("#")
+
+
+def test_a_grown_company_validates_and_keeps_the_kpi_design(tmp_path, capsys):
+    from kpi_helpers.cli import main as cli_main
+    from kpi_helpers.validate import validate_dataset
+
+    assert (
+        cli_main(["sample", "--out", str(tmp_path), "--pms", "9", "--feedback-rows", "3000"]) == 0
+    )
+    assert "9 product managers" in capsys.readouterr().out
+    grown, problems = validate_dataset(tmp_path)
+    assert grown is not None and not [p for p in problems if p.severity == "error"]
+    assert list(grown.people["pm_id"]) == [f"PM{i:03d}" for i in range(1, 10)]
+    assert len(grown.feedback) == 3000 and grown.feedback["feedback_id"].is_unique
+    assert grown.feedback["text"].str.strip().ne("").mean() > 0.5
+    # PM007 is a copy of the sample's first PM: the same KPIs, suffixed, with moved actuals
+    base = read_dataset(PROJECT_ROOT / "data")[0]
+    first = base.kpis[base.kpis["owner"] == base.people["pm_id"].iloc[0]]
+    copy = grown.kpis[grown.kpis["owner"] == "PM007"]
+    assert list(copy["kpi_id"]) == [f"{k}-007" for k in first["kpi_id"]]
+    assert list(copy["weight"]) == list(first["weight"])
+
+
+def test_growing_is_deterministic():
+    from kpi_helpers.sample.scale import scale_sample
+
+    assert scale_sample(3, 500) == scale_sample(3, 500)
+    assert scale_sample(3, 500)["actuals.csv"] != scale_sample(3, 500, seed=7)["actuals.csv"]
