@@ -22,3 +22,7 @@ DIMENSIONS: tuple[str, ...] = (
     "resource",
     "performance_feedback",
 )
+
+# Report kernels (kpi-workbook run) set this: a kernel then keeps what it loaded and evaluated
+# for the next notebook of the same data folder and period (context.open_period).
+REUSE_ENV = "KPI_WORKBOOK_REUSE_DATA"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -9,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import narrative
-from .config import NOTEBOOKS_DIR, PROJECT_ROOT
+from .config import NOTEBOOKS_DIR, PROJECT_ROOT, REUSE_ENV
 from .db import is_database_url
 from .errors import KpiWorkbookError
 from .evaluation import PeriodEvaluation, all_actuals, evaluate_period
@@ -153,6 +156,10 @@ class ReportContext:
         return frame[frame[column] == self.pm]
 
 
+_REUSE_MAX = 4
+_reused: OrderedDict[tuple, ReportContext] = OrderedDict()
+
+
 def open_period(
     data_dir: str | Path = "data",
     period: str = "",
@@ -161,6 +168,11 @@ def open_period(
     interactive: bool = False,
 ) -> ReportContext:
     """Load and validate the data folder and evaluate the period; the notebooks' first call.
+
+    In a report kernel (KPI_WORKBOOK_REUSE_DATA=1, which `kpi-workbook run` sets) the loaded
+    data and the period's evaluation are kept and shared by the following notebooks of the same
+    period, as long as no file of the data folder has changed (name, size and modification time
+    are compared). A database source is read afresh by every notebook.
 
     Args:
         data_dir: the data folder (relative paths are taken from the project root), or a
@@ -172,11 +184,41 @@ def open_period(
     Returns:
         A ReportContext. Raises DataError for bad data, ReportError for bad parameters.
     """
-    ds = load_dataset(str(data_dir) if is_database_url(data_dir) else resolve_data_dir(data_dir))
+    source = str(data_dir) if is_database_url(data_dir) else resolve_data_dir(data_dir)
+    key = _reuse_key(source, period)
+    base = _reused.get(key) if key else None
+    if base is None:
+        ds = load_dataset(source)
+        base = ReportContext(ds, _choose_period(ds, period), _check_lang(ds, lang))
+        if key:
+            _reused[key] = base
+            while len(_reused) > _REUSE_MAX:
+                _reused.popitem(last=False)
+    # A shallow copy: the data and the evaluations are shared, the report's own choices are not.
+    ctx = copy.copy(base)
+    ctx.lang = _check_lang(base.ds, lang)
+    ctx.pm = _check_pm(base.ds, pm)
+    ctx.interactive = interactive
+    return ctx
+
+
+def _reuse_key(source: str | Path, period: str) -> tuple | None:
+    """What a kept evaluation depends on: the folder's files and the period (None: no reuse)."""
+    if os.environ.get(REUSE_ENV) != "1" or not isinstance(source, Path) or not source.is_dir():
+        return None
+    files = []
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            files.append((str(path.relative_to(source)), st.st_size, st.st_mtime_ns))
+    return str(source), tuple(files), (period or "").strip()
+
+
+def _check_lang(ds: Dataset, lang: str) -> str:
     lang = (lang or ds.company.language or "zh").strip().lower()
     if lang not in LANGUAGES:
         raise ReportError(f"lang = '{lang}' is not a report language; use 'zh' or 'en'")
-    return ReportContext(ds, _choose_period(ds, period), lang, _check_pm(ds, pm), interactive)
+    return lang
 
 
 def _choose_period(ds: Dataset, period: str) -> str:

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__, db, publish
-from .config import NOTEBOOKS_DIR
+from .config import NOTEBOOKS_DIR, REUSE_ENV
 from .errors import KpiWorkbookError
 from .i18n import catalogue, localized, t
 from .index_page import render_index
@@ -188,7 +188,11 @@ def write_kernelspec(jupyter_dir: Path) -> None:
             "argv": argv,
             "display_name": "kpi-workbook report run",
             "language": "python",
-            "env": {"MPLBACKEND": MPL_BACKEND, "KPI_WORKBOOK_HEADLESS": "1"},
+            "env": {
+                "MPLBACKEND": MPL_BACKEND,
+                "KPI_WORKBOOK_HEADLESS": "1",
+                REUSE_ENV: "1",  # notebooks of one period share the loaded data
+            },
         },
     )
 
@@ -237,6 +241,8 @@ def _run_job(job: NotebookJob, build: Path, page: publish.PageContext) -> Notebo
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from . import warm_kernel
+
     start = time.perf_counter()
     try:
         nb = papermill.execute_notebook(
@@ -249,6 +255,8 @@ def _run_job(job: NotebookJob, build: Path, page: publish.PageContext) -> Notebo
             request_save_on_cell_execute=False,  # papermill still saves the notebook on error
             cwd=str(job.notebook.parent),
             execution_timeout=CELL_TIMEOUT,
+            engine_name=warm_kernel.ENGINE,
+            warm=warm_kernel.worker_kernel(),
         )
     except PapermillExecutionError as e:
         cell, first_line = source_cell(job.notebook, e.cell_index)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi_helpers.config import REUSE_ENV
 from kpi_helpers.context import ReportError, open_period, resolve_data_dir
 
 
@@ -43,3 +44,28 @@ def test_one_pm_in_english(tiny_data):
 def test_bad_parameters_give_one_clear_sentence(tiny_data, kwargs, message):
     with pytest.raises(ReportError, match=message.replace("(", r"\(")):
         open_period(tiny_data, **kwargs)
+
+
+def test_report_kernels_share_the_loaded_data_between_notebooks(tiny_data, monkeypatch):
+    monkeypatch.setenv(REUSE_ENV, "1")
+    everyone = open_period(tiny_data, "2026-Q2", "zh", "")
+    one = open_period(tiny_data, "2026-Q2", "en", "pm02")
+    assert one.ds is everyone.ds and one.evaluation is everyone.evaluation
+    assert (everyone.pm, everyone.lang, one.pm, one.lang) == ("", "zh", "pm02", "en")
+    assert everyone.pm_ids == ["pm01", "pm02"] and one.pm_ids == ["pm02"]
+    assert open_period(tiny_data, "2026-Q1").evaluation is not everyone.evaluation
+
+
+def test_a_changed_file_is_loaded_again(tiny_data, monkeypatch):
+    monkeypatch.setenv(REUSE_ENV, "1")
+    before = open_period(tiny_data, "2026-Q2")
+    people = tiny_data / "people.csv"
+    people.write_text(people.read_text(encoding="utf-8").replace("Li Na", "Li Na Z"), "utf-8")
+    after = open_period(tiny_data, "2026-Q2", "en", "pm02")
+    assert after.ds is not before.ds
+    assert after.pm_name("pm02") == "Li Na Z"
+
+
+def test_outside_report_kernels_every_call_loads_afresh(tiny_data, monkeypatch):
+    monkeypatch.delenv(REUSE_ENV, raising=False)
+    assert open_period(tiny_data, "2026-Q2").ds is not open_period(tiny_data, "2026-Q2").ds

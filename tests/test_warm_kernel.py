@@ -1,0 +1,121 @@
+"""Warm kernels: one kernel runs notebook after notebook, each starting from a clean namespace."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import nbformat
+import papermill
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+from papermill.exceptions import PapermillExecutionError
+
+from kpi_helpers import warm_kernel
+from kpi_helpers.warm_kernel import ENGINE, WarmKernel
+
+PID_CELL = "import os\nprint('pid', os.getpid())"
+
+
+def notebook(path, *cells):
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "py"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def run(path, warm, timeout=60):
+    nb = papermill.execute_notebook(
+        str(path),
+        str(path.with_suffix(".out.ipynb")),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(path.parent),
+        execution_timeout=timeout,
+        engine_name=ENGINE,
+        warm=warm,
+    )
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def pid_of(text):
+    return int(text.split("pid ")[1].split()[0])
+
+
+@pytest.fixture
+def warm():
+    kernel = WarmKernel()
+    yield kernel
+    kernel.discard()
+
+
+@pytest.mark.slow
+def test_one_kernel_runs_both_notebooks_without_sharing_variables(tmp_path, warm):
+    first = notebook(tmp_path / "a.ipynb", "leak = 41\nimport json", PID_CELL)
+    second = notebook(
+        tmp_path / "b.ipynb",
+        PID_CELL,
+        "print('leak' in globals(), 'json' in globals())",
+    )
+    a, b = run(first, warm), run(second, warm)
+    assert pid_of(a) == pid_of(b)
+    assert "False False" in b  # a clean namespace
+    executed = nbformat.read(str(second.with_suffix(".out.ipynb")), as_version=4)
+    assert [c.execution_count for c in executed.cells] == [1, 2]  # counting starts again
+    assert warm.notebooks == 2
+
+
+@pytest.mark.slow
+def test_a_cell_error_fails_its_notebook_only(tmp_path, warm):
+    bad = notebook(tmp_path / "bad.ipynb", PID_CELL, "raise ValueError('boom')")
+    good = notebook(tmp_path / "good.ipynb", PID_CELL)
+    with pytest.raises(PapermillExecutionError, match="boom"):
+        run(bad, warm)
+    kept = warm.km
+    assert "pid" in run(good, warm)
+    assert warm.km is kept  # a cell raising leaves the kernel usable
+
+
+@pytest.mark.slow
+def test_a_timed_out_kernel_is_replaced(tmp_path, warm):
+    first = run(notebook(tmp_path / "a.ipynb", PID_CELL), warm)
+    with pytest.raises(Exception, match="(?i)timed out|timeout"):
+        run(notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(30)"), warm, timeout=2)
+    assert warm.km is None
+    after = run(notebook(tmp_path / "b.ipynb", PID_CELL), warm)
+    assert pid_of(after) != pid_of(first)
+
+
+@pytest.mark.slow
+def test_a_kernel_killed_between_notebooks_is_replaced(tmp_path, warm):
+    first = pid_of(run(notebook(tmp_path / "a.ipynb", PID_CELL), warm))
+    os.kill(first, signal.SIGKILL)
+    time.sleep(0.5)
+    second = pid_of(run(notebook(tmp_path / "b.ipynb", PID_CELL), warm))
+    assert second != first
+
+
+@pytest.mark.slow
+def test_kernel_reuse_1_gives_each_notebook_its_own_kernel(tmp_path, warm, monkeypatch):
+    monkeypatch.setenv(warm_kernel.REUSE_ENV, "1")
+    nb = notebook(tmp_path / "a.ipynb", PID_CELL)
+    assert pid_of(run(nb, warm)) != pid_of(run(nb, warm))
+
+
+def test_kernel_reuse_setting(monkeypatch):
+    monkeypatch.delenv(warm_kernel.REUSE_ENV, raising=False)
+    assert warm_kernel.max_notebooks() == warm_kernel.MAX_NOTEBOOKS
+    monkeypatch.setenv(warm_kernel.REUSE_ENV, "0")
+    assert warm_kernel.max_notebooks() == 1
+    monkeypatch.setenv(warm_kernel.REUSE_ENV, "many")
+    assert warm_kernel.max_notebooks() == warm_kernel.MAX_NOTEBOOKS
+
+
+@pytest.mark.slow
+def test_the_notebook_runs_in_its_own_folder(tmp_path, warm):
+    other = tmp_path / "other"
+    other.mkdir()
+    run(notebook(tmp_path / "a.ipynb", "import os\nos.chdir('/')"), warm)
+    text = run(notebook(other / "b.ipynb", "import os\nprint('cwd', os.getcwd())"), warm)
+    assert f"cwd {other}" in text
