@@ -12,9 +12,14 @@ PNG_DPI = 110
 
 
 def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
-    """The figure rendered as PNG bytes (tight bounding box, white background)."""
+    """The figure rendered as PNG bytes (white background, no wasted margin).
+
+    A figure with a layout engine (the report's figures are constrained) already fits its
+    content, so it is drawn once; cropping to the tight bounding box would draw it twice.
+    """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    crop = "tight" if fig.get_layout_engine() is None else None
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=crop, facecolor="white")
     return buf.getvalue()
 
 
