@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="regenerate the sample company (deterministic)")
     p.add_argument("--out", default="data")
     p.add_argument("--seed", type=int, default=None)
+    p.add_argument(
+        "--pms", type=int, default=None, help="grow the company to N product managers (copies)"
+    )
+    p.add_argument(
+        "--feedback-rows", type=int, default=None, help="with --pms: this many feedback rows"
+    )
 
     p = sub.add_parser("score", help="the scorecard of a period")
     _data_arg(p)
@@ -160,8 +166,19 @@ def _dispatch(args) -> int:
     if cmd == "sample":
         from .sample import DEFAULT_SEED, write_sample
 
-        out = write_sample(Path(args.out), seed=DEFAULT_SEED if args.seed is None else args.seed)
-        print(f"wrote the sample company to {out}")
+        seed = DEFAULT_SEED if args.seed is None else args.seed
+        if args.pms is None and args.feedback_rows is None:
+            out = write_sample(Path(args.out), seed=seed)
+            print(f"wrote the sample company to {out}")
+            return 0
+        from .sample.scale import write_scaled
+
+        pms = args.pms or 6
+        if pms < 1 or (args.feedback_rows is not None and args.feedback_rows < 1):
+            print("kpi-workbook: --pms and --feedback-rows must be positive", file=sys.stderr)
+            return 2
+        out = write_scaled(Path(args.out), pms, args.feedback_rows, seed)
+        print(f"wrote a company of {pms} product managers to {out}")
         return 0
     import importlib
 
