@@ -67,7 +67,7 @@ def _streaks(hist: pd.DataFrame, period: str) -> pd.DataFrame:
     """Per KPI active in the last two periods: beat target / reached stretch / below threshold in both."""
     prev = previous_period(period)
     h = hist[hist["period"].isin([prev, period])].copy()
-    s = np.where(h["direction"].eq("lower").fillna(False), -1.0, 1.0)
+    s = np.where(h["direction"].eq("lower").to_numpy(dtype=bool, na_value=False), -1.0, 1.0)
     a = h["actual"] * s
     h["beat"] = a >= h["target"] * s
     h["at_stretch"] = h["stretch"].notna() & (a >= h["stretch"] * s)

@@ -178,7 +178,7 @@ def kpi_trends(
     out = hist.merge(extra, on=["kpi_id", "period"], how="left")
     out["change"] = out["actual"] - out["previous"]
     out["change_yoy"] = out["actual"] - out["last_year"]
-    sign = np.where(out["direction"].eq("lower").fillna(False), -1.0, 1.0)
+    sign = np.where(out["direction"].eq("lower").to_numpy(dtype=bool, na_value=False), -1.0, 1.0)
     out["improved"] = (out["change"] * sign > 0).where(out["change"].notna())
 
     n = _counts(actuals, counts)

@@ -67,7 +67,8 @@ def targets_vs_history(
     )
     last = past.groupby("kpi_id")["value"].last().rename("hist_last")
     out = card.merge(stats, on="kpi_id", how="left").merge(last, on="kpi_id", how="left")
-    sign = np.where(out["direction"] == "lower", -1.0, 1.0)
+    # "string" directions compare to bool[pyarrow] / boolean with NA, which np.where refuses
+    sign = np.where(out["direction"].eq("lower").to_numpy(dtype=bool, na_value=False), -1.0, 1.0)
     mean = out["hist_mean"].astype("float64")
     out["ambition"] = sign * (out["target"] - mean) / mean.abs().where(mean.abs() > 0)
     best = np.where(sign > 0, out["hist_max"], out["hist_min"])

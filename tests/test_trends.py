@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 from kpi_frames import actuals, kpis, targets
 
+from kpi_helpers.scoring import scorecard
 from kpi_helpers.trends import TREND_COLUMNS, history_periods, kpi_history, kpi_trends
+from kpi_helpers.views import targets_vs_history
 
 NAN = float("nan")
 
@@ -159,3 +161,17 @@ def test_kpi_history_equals_the_scorecards_of_each_period(missing):
     got = kpi_history(k, t, a, periods, policy)
     want = pd.concat([scorecard(k, t, a, p, policy) for p in periods], ignore_index=True)
     pd.testing.assert_frame_equal(got, want)
+
+
+def test_string_direction_with_a_gap_is_higher_is_better():
+    # "string" columns compare to bool[pyarrow] (or boolean) with NA, which np.where refuses;
+    # a KPI whose direction is not given counts as higher-is-better
+    k = two_kpis().astype({"kpi_id": "string", "owner": "string", "direction": "string"})
+    k.loc[0, "direction"] = pd.NA
+    a = actuals(SERIES).astype({"period": "string", "kpi_id": "string"})
+    t = kpi_trends(k, targets(), a).set_index(["kpi_id", "period"])
+    assert bool(t.loc[("K1", "2026-Q1"), "improved"]) is True  # 69 -> 80, higher is better
+    assert bool(t.loc[("K2", "2026-Q1"), "improved"]) is True  # 15 -> 14, lower is better
+    hist = targets_vs_history(scorecard(k, targets(), a, "2026-Q2"), a, "2026-Q2")
+    hist = hist.set_index("kpi_id")
+    assert hist.loc["K1", "ambition"] > 0 and hist.loc["K2", "ambition"] > 0
