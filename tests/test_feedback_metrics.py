@@ -197,3 +197,15 @@ def test_metrics_are_vectorised():
     m = feedback_metrics(df)
     assert time.process_time() - start < 5
     assert m["n"].sum() == n and len(m) == 8 * 5 * 3
+
+
+def test_sentiment_shares_from_string_columns():
+    # "string" sentiments compare to bool[pyarrow] when pyarrow is installed, and
+    # groupby().sum(numeric_only=True) silently drops such columns
+    df = frame(
+        text=pd.array(["good", "bad", "meh", "bad", None], dtype="string"),
+        sentiment=pd.array(["positive", "negative", "neutral", "negative", None], dtype="string"),
+        sentiment_score=[0.9, 0.1, 0.5, 0.2, np.nan],
+    )
+    row = feedback_metrics(df, by=[]).iloc[0]
+    assert (row["positive"], row["neutral"], row["negative"]) == (0.25, 0.25, 0.5)
