@@ -182,11 +182,16 @@ def period_lock(out_dir: Path, period: str) -> Iterator[None]:
 def remove_leftovers(out_dir: Path, period: str) -> None:
     """Delete temporary folders of earlier runs of this period that were killed mid-way.
 
+    A run killed between the two renames of replace_folder leaves no reports/<period>/ but the
+    previous reports in .old-<period>-*: those are put back first, so nothing published is lost.
     Only call this while holding period_lock: then no living run owns them.
     """
-    for pattern in (f".tmp-{period}-*", f".old-{period}-*"):
-        for folder in out_dir.glob(pattern):
-            shutil.rmtree(folder, ignore_errors=True)
+    target = out_dir / period
+    olds = sorted(out_dir.glob(f".old-{period}-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not target.exists():
+        os.replace(olds.pop(), target)
+    for folder in [*out_dir.glob(f".tmp-{period}-*"), *olds]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

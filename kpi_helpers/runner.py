@@ -9,6 +9,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -208,6 +209,21 @@ def _init_worker(jupyter_dir: str, ipython_dir: str) -> None:
     os.environ["IPYTHONDIR"] = ipython_dir  # no personal startup scripts in report kernels
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, interval: float = 1.0) -> None:
+    """Worker: when the run that started us is gone (killed), stop our kernel and exit.
+
+    A killed parent cannot tell its workers; without this they would wait for work forever,
+    each keeping its warm kernel alive.
+    """
+    while os.getppid() == parent:
+        time.sleep(interval)
+    from . import warm_kernel
+
+    warm_kernel.worker_kernel().discard()
+    os._exit(1)
 
 
 def _first_line(text: str | None, limit: int = 300) -> str:

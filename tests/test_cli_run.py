@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
@@ -319,3 +323,88 @@ def test_allow_partial_publishes_the_rest_and_lists_the_failed_report(published,
     assert "报告生成失败" in index
     assert "published without pm/pm02.html" in result.stderr
     assert not (out / f"{PERIOD}.failed").exists() and leftovers(out) == []
+
+
+def start_run(data: Path, out: Path, log: Path) -> subprocess.Popen:
+    """`kpi-workbook run --force` in its own process (and process group), logging to `log`."""
+    argv = [sys.executable, "-m", "kpi_helpers.cli", "run", "--data", str(data)]
+    with open(log, "w", encoding="utf-8") as stderr:
+        return subprocess.Popen(
+            [*argv, "--out", str(out), "--force", "--jobs", "2"],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
+
+
+def _process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state) of every process, from /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            table[int(entry.name)] = (int(fields[1]), fields[0])
+        except (OSError, IndexError, ValueError):
+            continue
+    return table
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes `pid` started, and theirs (workers, kernels in their own sessions too)."""
+    table, found, frontier = _process_table(), set(), [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, (ppid, _) in table.items():
+            if ppid == parent and child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    table = _process_table()
+    return {p for p in pids if p in table and table[p][1] != "Z"}
+
+
+def wait_for_a_finished_notebook(out: Path, proc: subprocess.Popen, limit: float = 300) -> None:
+    """Return once the run has executed at least one notebook into its build folder."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if any(out.glob(f".tmp-{PERIOD}-*/*/*.html")) or any(out.glob(f".tmp-{PERIOD}-*/*.html")):
+            return
+        assert proc.poll() is None, "the run ended before it could be killed"
+        time.sleep(0.2)
+    raise AssertionError("no notebook finished in time")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL, reason="needs the project's notebooks (the run must take a while)")
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+def test_a_killed_run_leaves_the_reports_intact_and_the_next_run_completes(
+    published, tmp_path, how
+):
+    out = copy_reports(published, tmp_path)
+    before = snapshot(out / PERIOD)
+    log = tmp_path / "run.log"
+    proc = start_run(published.data, out, log)
+    wait_for_a_finished_notebook(out, proc)
+    started = descendants(proc.pid)
+    assert any("ipykernel" in Path(f"/proc/{p}/cmdline").read_text() for p in alive(started))
+    os.kill(proc.pid, getattr(signal, how))  # the run's process alone, as `kill PID` does
+    code = proc.wait(timeout=60)
+    assert snapshot(out / PERIOD) == before
+    if how == "SIGTERM":  # a scheduler stopping the job: it cleans up after itself
+        stderr = log.read_text(encoding="utf-8")
+        assert code == 130 and "Traceback" not in stderr
+        assert leftovers(out) == []
+    deadline = time.monotonic() + 30  # workers and their kernels notice and go
+    while alive(started) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert alive(started) == set()
+
+    result = run_cli(["run", "--data", str(published.data), "--out", str(out)])
+    assert result.code == 0, result.stderr
+    assert leftovers(out) == []
+    manifest = json.loads((out / PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok"
+    assert {r["status"] for r in manifest["notebooks"]} == {"reused"}  # inputs unchanged

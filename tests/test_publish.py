@@ -152,6 +152,16 @@ def test_leftovers_of_killed_runs_are_removed(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".tmp-2026-Q3-ef", "2026-Q2"]
 
 
+def test_reports_of_a_run_killed_between_the_two_renames_are_put_back(tmp_path: Path):
+    old = tmp_path / ".old-2026-Q2-cd"
+    old.mkdir()
+    (old / "index.html").write_text("published before", encoding="utf-8")
+    (tmp_path / ".tmp-2026-Q2-ab").mkdir()  # the new build, never renamed into place
+    publish.remove_leftovers(tmp_path, "2026-Q2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-Q2"]
+    assert (tmp_path / "2026-Q2" / "index.html").read_text(encoding="utf-8") == "published before"
+
+
 def test_a_second_run_of_the_same_period_is_refused(tmp_path: Path):
     with publish.period_lock(tmp_path, "2026-Q2"):
         with pytest.raises(KpiWorkbookError, match="another run"):
