@@ -58,6 +58,7 @@ class ReportContext:
     interactive: bool = False
     evaluation: PeriodEvaluation = field(init=False)
     _evaluations: dict[str, PeriodEvaluation] = field(init=False, default_factory=dict)
+    _names: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.evaluation = self.evaluate(self.period)
@@ -128,16 +129,33 @@ class ReportContext:
         scored = set(self.evaluation.card["pm_id"].dropna())
         return [p for p in self.ds.people["pm_id"] if p in scored] or sorted(scored)
 
+    @property
+    def detail_pm_ids(self) -> list[str]:
+        """The PMs a company page shows one by one: all of them up to DETAIL_PMS, else none
+        (each PM's detail is then on their own page; see pm_pages_note)."""
+        return self.pm_ids if self.pm or len(self.pm_ids) <= DETAIL_PMS else []
+
+    def pm_pages_note(self) -> str:
+        """A sentence linking each PM's page when the company page leaves their detail out."""
+        if self.detail_pm_ids:
+            return ""
+        return narrative.pm_pages_note(self.pm_ids, self.pm_names(), self.lang)
+
     def t(self, key: str, **params) -> str:
         return t(key, self.lang, **params)
 
     def pm_names(self) -> dict[str, str]:
-        """pm_id -> display name in the report's language."""
-        return {p: self.pm_name(p) for p in self.ds.people["pm_id"]}
+        """pm_id -> display name in the report's language (made once per language)."""
+        if self.lang not in self._names:
+            people = self.ds.people
+            self._names[self.lang] = {
+                pm: localized(row, "name", self.lang)
+                for pm, row in zip(people["pm_id"], people.to_dict("records"), strict=True)
+            }
+        return self._names[self.lang]
 
     def pm_name(self, pm_id: str) -> str:
-        row = self.ds.people[self.ds.people["pm_id"] == pm_id]
-        return localized(row.iloc[0], "name", self.lang) if len(row) else str(pm_id)
+        return self.pm_names().get(pm_id, str(pm_id))
 
     def kpi_name(self, kpi_id: str) -> str:
         row = self.ds.kpis[self.ds.kpis["kpi_id"] == kpi_id]
@@ -157,6 +175,8 @@ class ReportContext:
 
 
 _REUSE_MAX = 4
+# Company pages show PM-by-PM sections up to this many PMs; beyond, the PMs' own pages do.
+DETAIL_PMS = 12
 _reused: OrderedDict[tuple, ReportContext] = OrderedDict()
 
 

@@ -42,7 +42,9 @@ def figure_html(fig: Figure, alt: str, caption: str | None = None, dpi: int = PN
 
 
 def show_markdown(text: str) -> None:
-    """Display Markdown as a cell output (it becomes part of the exported report)."""
+    """Display Markdown as a cell output (it becomes part of the exported report); "" shows nothing."""
+    if not text:
+        return
     from IPython.display import Markdown, display
 
     display(Markdown(text))

@@ -128,3 +128,21 @@ def test_escaped_text_renders_as_text():
     html = mistune.html(narrative.md("<img src=x onerror=alert(1)> a_b *c* 1 < 2 & 3"))
     assert "<img" not in html and "<em>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt; a_b *c* 1 &lt; 2 &amp; 3" in html
+
+
+def test_company_pages_link_each_pm_page_when_there_are_too_many_pms(tiny_data, monkeypatch):
+    import kpi_helpers.context as context
+
+    ctx = open_period(tiny_data, "2026-Q2", "en", "")
+    assert ctx.detail_pm_ids == ["pm01", "pm02"] and ctx.pm_pages_note() == ""
+    monkeypatch.setattr(context, "DETAIL_PMS", 1)
+    assert ctx.detail_pm_ids == []
+    note = ctx.pm_pages_note()
+    assert note.startswith("With 2 product managers")
+    assert "(pm/pm01.html)" in note and "(pm/pm02.html)" in note
+    assert open_period(tiny_data, "2026-Q2", "en", "pm02").detail_pm_ids == ["pm02"]
+
+
+def test_pm_page_links_escape_names_and_ids():
+    note = narrative.pm_pages_note(["a b", "x"], {"a b": "<b>[Eve](x)</b>"}, "en")
+    assert "(pm/a%20b.html)" in note and "<b>" not in note and "\\[Eve\\]" in note

@@ -149,3 +149,54 @@ def test_dollar_signs_in_names_are_text_not_math():
     fig = plots.pm_totals(names, BANDS)
     fig.savefig(io.BytesIO(), format="png")  # mathtext would fail on the unbalanced "$"
     assert fig.axes[0].get_yticklabels()[0].get_text().startswith("$5 $price")
+
+
+def _tree_nodes(n_kpis: int) -> pd.DataFrame:
+    rows = [
+        {"level": "objective", "node_id": "O1", "parent_id": np.nan, "share": 1.0},
+        {"level": "goal", "node_id": "G1", "parent_id": "O1", "share": 0.6},
+        {"level": "goal", "node_id": "G2", "parent_id": "O1", "share": 0.4},
+    ]
+    for i in range(n_kpis):
+        rows.append(
+            {
+                "level": "kpi",
+                "node_id": f"K{i}",
+                "parent_id": "G1" if i % 2 else "G2",
+                "share": 0.01,
+            }
+        )
+    rows.append({"level": "kpi", "node_id": "KX", "parent_id": np.nan, "share": np.nan})
+    frame = pd.DataFrame(rows).assign(covered=True, aligned=lambda f: f["node_id"] != "KX")
+    return frame.assign(label=frame["node_id"], tree_label=frame["node_id"])
+
+
+def test_a_tree_of_many_kpis_is_drawn_with_one_leaf_per_goal():
+    from kpi_helpers.goal_tree import collapse_kpis
+
+    small = _tree_nodes(10)
+    assert collapse_kpis(small, "en") is small
+    big = collapse_kpis(_tree_nodes(100), "en", limit=60)
+    leaves = big[big["level"] == "kpi"].set_index("node_id")
+    assert leaves.loc["G1:kpis", "tree_label"] == "50 KPIs · 50%"
+    assert leaves.loc["G2:kpis", "parent_id"] == "G2"
+    assert leaves.loc["unaligned:kpis", "tree_label"] == "1 KPIs not aligned"
+    assert not leaves.loc["unaligned:kpis", "aligned"]
+    assert isinstance(plots.goal_tree(big, "en"), Figure)
+
+
+def test_ambition_chart_of_many_kpis_shows_the_extremes_and_says_so():
+    n = 90
+    frame = pd.DataFrame(
+        {
+            "label": [f"K{i}" for i in range(n)],
+            "ambition": np.linspace(-0.5, 0.5, n),
+            "position": "within",
+        }
+    )
+    fig = plots.target_ambition(frame, "en", limit=20)
+    ax = fig.axes[0]
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert len(labels) == 20 and labels[0] == "K89" and labels[-1] == "K0"
+    assert "10 highest and 10 lowest of 90 KPIs" in ax.get_title(loc="left")
+    assert len(plots.target_ambition(frame.head(15), "en", limit=20).axes[0].get_yticks()) == 15

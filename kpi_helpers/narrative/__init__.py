@@ -4,7 +4,19 @@ Every number in a sentence is computed from the data; user text (names, comments
 `md` so it shows as text in the Markdown output.
 """
 
-from .base import alt_bars, alt_matrix, heading, intro, join, md, num, sentences, signed, title
+from .base import (
+    alt_bars,
+    alt_matrix,
+    heading,
+    intro,
+    join,
+    md,
+    num,
+    pm_pages_note,
+    sentences,
+    signed,
+    title,
+)
 from .feedback import (
     comments_markdown,
     feedback_summary,
@@ -42,7 +54,7 @@ __all__ = [
     "alt_bars", "alt_lights", "alt_matrix", "alt_tree", "alt_trend", "ambition_summary",
     "changes_summary", "comments_markdown", "dimensions_summary", "evaluation_summary",
     "feedback_summary", "goals_summary", "heading", "intro", "join", "kpi_set_summary",
-    "lights_summary", "lint_summary", "md", "metric_changes", "movers_summary", "noise_summary",
+    "lights_summary", "lint_summary", "md", "metric_changes", "movers_summary", "noise_summary", "pm_pages_note",
     "num", "pm_summary", "proposal_summary", "review_summary", "sentences", "sentiment_summary",
     "shares_summary", "signed", "strategy_summary", "themes_summary", "title", "tree_summary",
     "trend_summary",

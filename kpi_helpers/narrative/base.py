@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -66,6 +67,12 @@ def kind_name(kind: str, lang: str) -> str:
     from ..i18n import catalogue
 
     return catalogue(lang).get(f"common.finding.{kind}", kind)
+
+
+def pm_pages_note(pm_ids, names: dict, lang: str) -> str:
+    """Where the per-PM detail left out of a company page is: a link to each PM's page."""
+    links = " · ".join(f"[{md(names.get(p, p))}](pm/{quote(str(p))}.html)" for p in pm_ids)
+    return t("nb05.pm_pages", lang, n=len(pm_ids), links=links)
 
 
 def heading(key: str, lang: str, level: int = 2, **params) -> str:

@@ -112,8 +112,8 @@ def goal_tree(nodes: pd.DataFrame, lang: str = "zh") -> Figure:
             label=t("plots.gap", lang),
         ),
     ]
-    # objectives sit at the middle of their goals, so the top left corner is free for the key
-    ax.legend(handles=legend, loc="upper left", fontsize=9, frameon=True)
+    # below the tree: no node can sit under the key, however few or many rows the tree has
+    fig.legend(handles=legend, loc="outside lower center", ncols=4, fontsize=9, frameon=False)
     return fig
 
 
@@ -170,15 +170,23 @@ def _dimension_bars(values: pd.Series, lang: str, kind: str) -> Figure:
     return fig
 
 
-def target_ambition(frame: pd.DataFrame, lang: str = "zh") -> Figure:
+def target_ambition(frame: pd.DataFrame, lang: str = "zh", limit: int = 40) -> Figure:
     """Each KPI's target against its history mean in % (columns label, ambition, position).
 
     Positive bars ask for more than history delivered; the mark at the bar end says where the
     target lies against the past range: ▲ beyond the best, ● within, ▼ below the worst.
+    With more than `limit` KPIs only the limit/2 most and limit/2 least ambitious are drawn
+    (the title says so); a chart of hundreds of bars cannot be read.
     """
     data = frame.dropna(subset=["ambition"])
+    title = t("plots.target_ambition", lang)
+    if len(data) > limit:
+        half = limit // 2
+        ranked = data.sort_values("ambition", ascending=False, kind="stable")
+        title += t("plots.ambition_extremes", lang, half=half, total=len(data))
+        data = pd.concat([ranked.head(half), ranked.tail(half)])
     fig, ax = new_figure(9, 0.36 * max(len(data), 3) + 1.5)
-    ax.set_title(t("plots.target_ambition", lang), loc="left")
+    ax.set_title(title, loc="left")
     if data.empty:
         no_data(ax, t("plots.no_history", lang))
         return fig
