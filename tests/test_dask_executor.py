@@ -7,12 +7,15 @@ virtualenv's bin/, with the fixture notebooks; the cluster is torn down in a fin
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from test_cli_run import FIXTURES, PERIOD, STEMS, run_cli
 
@@ -91,6 +94,51 @@ def test_dask_run_publishes_the_same_folder_as_a_local_run(cluster, tmp_path):
     assert {n["status"] for n in manifest["notebooks"]} == {"ok"}
     assert all(n["execute_seconds"] > 0 for n in manifest["notebooks"])
     assert 'href="pm/pm01.html"' in (folder / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_worker_dying_mid_run_has_its_tasks_rerun_on_the_others(cluster, tmp_path):
+    from distributed import Client
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES, notebooks)
+    path = notebooks / "05_evaluation.ipynb"  # slow enough to be caught running
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(4)"))
+    nbformat.write(nb, path)
+    data = init_data_folder(tmp_path / "data")
+    out = tmp_path / "reports"
+    log = open(tmp_path / "extra.log", "wb")  # noqa: SIM115 - closed below
+    extra = subprocess.Popen(
+        [str(BIN / "dask"), "worker", cluster, "--nthreads", "1", "--no-dashboard",
+         "--no-nanny", "--name", "doomed", "--local-directory", str(tmp_path / "extra")],
+        stdout=log, stderr=log,
+    )  # fmt: skip
+    result = {}
+    try:
+        with Client(cluster, timeout=10) as client:
+            client.wait_for_workers(3, timeout=60)
+            workers = client.scheduler_info()["workers"]
+            address = next(a for a, w in workers.items() if w.get("name") == "doomed")
+            argv = ["run", "--data", str(data), "--out", str(out), "--executor", "dask"]
+            run = threading.Thread(
+                target=lambda: result.update(r=run_cli([*argv, "--scheduler", cluster], notebooks))
+            )
+            run.start()
+            deadline = time.monotonic() + 120
+            while not client.processing().get(address) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert client.processing().get(address), "the extra worker never got a task"
+            extra.kill()
+            run.join(timeout=300)
+    finally:
+        extra.kill()
+        extra.wait()
+        log.close()
+    assert result["r"].code == 0, result["r"].stderr
+    manifest = json.loads((out / PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    assert {n["status"] for n in manifest["notebooks"]} == {"ok"}
+    assert (out / PERIOD / "pm" / "pm02.html").is_file()
 
 
 def test_an_unreachable_scheduler_is_one_sentence_and_exit_1(tiny_data, tmp_path):
