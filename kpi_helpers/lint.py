@@ -60,10 +60,21 @@ def lint_alignment(active: pd.DataFrame, company: Company, period: str) -> list[
                     period=period,
                 )
             )
-    covered_goals = set(active["goal_id"]) & live
+    return rows + coverage_findings(active, company, period)
+
+
+def coverage_findings(
+    active: pd.DataFrame, company: Company, period: str, goals_too: bool = True
+) -> list[dict]:
+    """Objectives of the period that no active KPI serves (objective_uncovered, a warning) and,
+    with `goals_too`, goals without a KPI in objectives that have some (goal_uncovered, info)."""
+    goals = company.goals_frame()
+    live = company.active_goal_ids(period)
+    covered = set(active["goal_id"]) & live
+    rows = []
     for obj in company.objectives_frame(period)["objective_id"]:
         obj_goals = [g for g in goals.loc[goals["objective_id"] == obj, "goal_id"] if g in live]
-        if not covered_goals & set(obj_goals):
+        if not covered & set(obj_goals):
             rows.append(
                 finding(
                     "objective_uncovered",
@@ -73,12 +84,12 @@ def lint_alignment(active: pd.DataFrame, company: Company, period: str) -> list[
                     goals=obj_goals or ["-"],
                 )
             )
-            continue
-        for g in obj_goals:
-            if g not in covered_goals:
-                rows.append(
-                    finding("goal_uncovered", "info", objective_id=obj, goal_id=g, period=period)
-                )
+        elif goals_too:
+            rows += [
+                finding("goal_uncovered", "info", objective_id=obj, goal_id=g, period=period)
+                for g in obj_goals
+                if g not in covered
+            ]
     return rows
 
 

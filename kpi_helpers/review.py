@@ -22,6 +22,7 @@ import pandas as pd
 
 from .company import Company, ScoringPolicy
 from .findings import finding, finding_text, findings_frame
+from .lint import coverage_findings
 from .periods import next_period, parse_period, previous_period
 from .scoring import active_kpis, kpi_targets
 from .trends import PERCENT_UNITS, history_periods, kpi_history
@@ -164,20 +165,7 @@ def review_findings(
             )
         )
 
-    live = company.active_goal_ids(period)
-    covered = set(active_kpis(kpis, period)["goal_id"]) & live
-    for obj in company.objectives_frame(period)["objective_id"]:
-        obj_goals = [g for g in goals.loc[goals["objective_id"] == obj, "goal_id"] if g in live]
-        if not covered & set(obj_goals):
-            rows.append(
-                finding(
-                    "objective_uncovered",
-                    "warning",
-                    objective_id=obj,
-                    period=period,
-                    goals=obj_goals or ["-"],
-                )
-            )
+    rows += coverage_findings(active_kpis(kpis, period), company, period, goals_too=False)
 
     remaining = active_kpis(kpis, nxt)
     remaining = remaining[~remaining["kpi_id"].isin(retiring["kpi_id"])]
