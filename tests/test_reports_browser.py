@@ -22,24 +22,15 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 from kpi_helpers.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 README_SCREENSHOT = ROOT / "docs" / "img" / "index.png"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PERIOD = "2026-Q3"
 PM_REPORT = "pm/PM02.html"
 MAX_PM_REPORT_BYTES = 5 * 1024 * 1024
@@ -55,14 +46,7 @@ PRODUCT_PAYLOAD = "<script>alert(6)</script>"  # no '=', ';' or ',': it also nam
 COMPANY_PAYLOAD = "青橙<img src=x onerror=alert(7)>"
 ALL_PAYLOADS = {*PAYLOADS, PRODUCT_PAYLOAD, COMPANY_PAYLOAD}
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright for Python is not installed in .venv"
-)
+sync_api = require_browser()
 pytestmark = pytest.mark.slow
 
 
