@@ -209,6 +209,14 @@ def _init_worker(jupyter_dir: str, ipython_dir: str) -> None:
     os.environ["IPYTHONDIR"] = ipython_dir  # no personal startup scripts in report kernels
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     logging.getLogger("papermill").setLevel(logging.WARNING)
+
+
+def _init_pool_worker(jupyter_dir: str, ipython_dir: str) -> None:
+    """A local worker process: set up as any worker, and leave when the run is gone.
+
+    (Not for Dask workers: they belong to the cluster, not to the run.)
+    """
+    _init_worker(jupyter_dir, ipython_dir)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -332,7 +340,7 @@ def execute_jobs(
         pool = ProcessPoolExecutor(
             max_workers=max(1, min(workers, len(jobs))),
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
+            initializer=_init_pool_worker,
             initargs=(str(jupyter_dir), str(ipython_dir)),
         )
         try:
