@@ -26,3 +26,6 @@ DIMENSIONS: tuple[str, ...] = (
 # Report kernels (kpi-workbook run) set this: a kernel then keeps what it loaded and evaluated
 # for the next notebook of the same data folder and period (context.open_period).
 REUSE_ENV = "KPI_WORKBOOK_REUSE_DATA"
+# Set by kpi-workbook run for its kernels: a pickle of the data set the run has already loaded
+# and validated, with the fingerprint of the folder it came from (context.open_period).
+DATASET_ENV = "KPI_WORKBOOK_DATASET"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import pickle
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,13 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import narrative
-from .config import NOTEBOOKS_DIR, PROJECT_ROOT, REUSE_ENV
+from .config import DATASET_ENV, NOTEBOOKS_DIR, PROJECT_ROOT, REUSE_ENV
 from .db import is_database_url
 from .errors import KpiWorkbookError
 from .evaluation import PeriodEvaluation, all_actuals, evaluate_period
 from .goal_tree import strategy_changes, strategy_nodes
 from .i18n import LANGUAGES, band_name, dimension_name, localized, t
-from .io import Dataset, load_dataset
+from .io import Dataset, folder_fingerprint, load_dataset
 from .periods import PeriodError, normalize_period, parse_period, previous_period, sort_periods
 
 
@@ -208,7 +209,7 @@ def open_period(
     key = _reuse_key(source, period)
     base = _reused.get(key) if key else None
     if base is None:
-        ds = load_dataset(source)
+        ds = _load(source, key)
         base = ReportContext(ds, _choose_period(ds, period), _check_lang(ds, lang))
         if key:
             _reused[key] = base
@@ -226,12 +227,18 @@ def _reuse_key(source: str | Path, period: str) -> tuple | None:
     """What a kept evaluation depends on: the folder's files and the period (None: no reuse)."""
     if os.environ.get(REUSE_ENV) != "1" or not isinstance(source, Path) or not source.is_dir():
         return None
-    files = []
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            st = path.stat()
-            files.append((str(path.relative_to(source)), st.st_size, st.st_mtime_ns))
-    return str(source), tuple(files), (period or "").strip()
+    return folder_fingerprint(source), (period or "").strip()
+
+
+def _load(source: str | Path, key: tuple | None) -> Dataset:
+    """The data set: the run's own copy when it handed one over for this very folder state."""
+    handed = os.environ.get(DATASET_ENV)
+    if key and handed and Path(handed).is_file():
+        with open(handed, "rb") as f:
+            fingerprint, ds = pickle.load(f)
+        if fingerprint == key[0]:
+            return ds
+    return load_dataset(source)
 
 
 def _check_lang(ds: Dataset, lang: str) -> str:

@@ -378,6 +378,16 @@ def source_table(source, name: str) -> tuple[pd.DataFrame, list[Problem], Path |
     return typed, raw.problems + problems, path
 
 
+def folder_fingerprint(folder: Path) -> tuple:
+    """The folder and the name, size and modification time of every file in it."""
+    files = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            files.append((str(path.relative_to(folder)), st.st_size, st.st_mtime_ns))
+    return str(folder), tuple(files)
+
+
 def read_dataset(data_dir: str | Path) -> tuple[Dataset | None, list[Problem]]:
     """Read every table of a data folder or a database URL (pass URLs as str, not Path).
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -19,11 +20,11 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__, db, publish
-from .config import NOTEBOOKS_DIR, REUSE_ENV
+from .config import DATASET_ENV, NOTEBOOKS_DIR, REUSE_ENV
 from .errors import KpiWorkbookError
 from .i18n import catalogue, localized, t
 from .index_page import render_index
-from .io import Dataset
+from .io import Dataset, folder_fingerprint
 from .pdf import find_chromium, print_pages
 from .workbook_export import workbook_file_name, workbook_tables, write_workbook
 
@@ -171,7 +172,7 @@ def plan_run(
 # --- execution (each job in a worker process, each worker starting its own kernels) ---
 
 
-def write_kernelspec(jupyter_dir: Path) -> None:
+def write_kernelspec(jupyter_dir: Path, env: dict | None = None) -> None:
     """A kernelspec for exactly this interpreter, found first because it is on JUPYTER_PATH.
 
     A user's own "python3" kernelspec (say, in ~/.local/share/jupyter) would otherwise win over
@@ -193,6 +194,7 @@ def write_kernelspec(jupyter_dir: Path) -> None:
                 "MPLBACKEND": MPL_BACKEND,
                 "KPI_WORKBOOK_HEADLESS": "1",
                 REUSE_ENV: "1",  # notebooks of one period share the loaded data
+                **(env or {}),
             },
         },
     )
@@ -318,6 +320,7 @@ def execute_jobs(
     page: publish.PageContext,
     workers: int,
     on_result: Callable[[NotebookResult], None] = lambda r: None,
+    ds: Dataset | None = None,
 ) -> list[NotebookResult]:
     """Check every job's parameters, then run the jobs on `workers` processes.
 
@@ -336,7 +339,15 @@ def execute_jobs(
     done: dict[str, NotebookResult] = {}
     with tempfile.TemporaryDirectory(prefix="kpi-workbook-kernel-") as private:
         jupyter_dir, ipython_dir = Path(private) / "jupyter", Path(private) / "ipython"
-        write_kernelspec(jupyter_dir)
+        env = {}
+        if ds is not None and ds.data_dir is not None:
+            # The kernels start from the run's loaded, validated data instead of parsing the
+            # folder again, as long as the folder has not changed since (context._load).
+            handed = Path(private) / "dataset.pickle"
+            with open(handed, "wb") as f:
+                pickle.dump((folder_fingerprint(Path(ds.data_dir)), ds), f, protocol=5)
+            env[DATASET_ENV] = str(handed)
+        write_kernelspec(jupyter_dir, env)
         pool = ProcessPoolExecutor(
             max_workers=max(1, min(workers, len(jobs))),
             mp_context=multiprocessing.get_context("spawn"),
@@ -741,7 +752,7 @@ def run_reports(
             elif todo:
                 log.info("executing %d on %d worker processes", len(todo), min(workers, len(todo)))
                 with db.url_for_workers(ds.url):  # the password, for the kernels only
-                    for result in execute_jobs(todo, build, page, workers, _log_result):
+                    for result in execute_jobs(todo, build, page, workers, _log_result, ds):
                         done[result.name] = result
             results = [done[job.name] for job in jobs]
             failed = [r for r in results if r.status == "failed"]

@@ -27,7 +27,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
 ENGINE = "kpi-workbook-warm"
-MAX_NOTEBOOKS = 50
+MAX_NOTEBOOKS = 500
 REUSE_ENV = "KPI_WORKBOOK_KERNEL_REUSE"
 RESET_TIMEOUT = 60  # seconds
 

@@ -69,3 +69,21 @@ def test_a_changed_file_is_loaded_again(tiny_data, monkeypatch):
 def test_outside_report_kernels_every_call_loads_afresh(tiny_data, monkeypatch):
     monkeypatch.delenv(REUSE_ENV, raising=False)
     assert open_period(tiny_data, "2026-Q2").ds is not open_period(tiny_data, "2026-Q2").ds
+
+
+def test_a_kernel_starts_from_the_data_set_the_run_handed_over(tiny_data, tmp_path, monkeypatch):
+    import pickle
+
+    from kpi_helpers.config import DATASET_ENV
+    from kpi_helpers.io import folder_fingerprint, load_dataset
+
+    monkeypatch.setenv(REUSE_ENV, "1")
+    ds = load_dataset(tiny_data)
+    ds.people.loc[ds.people["pm_id"] == "pm02", "name_en"] = "Handed Over"
+    handed = tmp_path / "dataset.pickle"
+    handed.write_bytes(pickle.dumps((folder_fingerprint(tiny_data), ds)))
+    monkeypatch.setenv(DATASET_ENV, str(handed))
+    assert open_period(tiny_data, "2026-Q2", "en", "pm02").pm_name("pm02") == "Handed Over"
+    # the folder changed since the run loaded it: the kernel reads the folder
+    (tiny_data / "notes.txt").write_text("new file", encoding="utf-8")
+    assert open_period(tiny_data, "2026-Q2", "en", "pm02").pm_name("pm02") == "Li Na"
