@@ -168,6 +168,10 @@ class ReportContext:
     def band(self, band: str | None) -> str:
         return band_name(band, self.lang)
 
+    def for_detail(self, frame: pd.DataFrame, column: str = "pm_id") -> pd.DataFrame:
+        """Rows of `frame` for the PMs the page shows one by one (detail_pm_ids)."""
+        return frame[frame[column].isin(self.detail_pm_ids)]
+
     def for_pm(self, frame: pd.DataFrame, column: str = "pm_id") -> pd.DataFrame:
         """Rows of `frame` for the report's PM (all rows when no PM is set)."""
         if not self.pm or frame is None or column not in frame:

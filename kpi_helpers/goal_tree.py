@@ -6,10 +6,8 @@ import numpy as np
 import pandas as pd
 
 from .company import Company
-from .i18n import t
 from .periods import active_in
 from .scoring import active_kpis
-from .tables import format_share
 
 NODE_COLUMNS = [
     "level",
@@ -98,41 +96,6 @@ def nodes_for_pm(nodes: pd.DataFrame, pm: str) -> pd.DataFrame:
     if not pm:
         return nodes
     return nodes[(nodes["level"] != "kpi") | (nodes["owner"] == pm)]
-
-
-def collapse_kpis(nodes: pd.DataFrame, lang: str, limit: int = 60) -> pd.DataFrame:
-    """The tree with each goal's KPIs drawn as one "N KPIs" leaf when there are over `limit`.
-
-    A tree of hundreds of KPI boxes cannot be read (nor drawn quickly); the tables beside it
-    keep every KPI. Unaligned KPIs become one leaf too, still marked as a gap.
-    """
-    kpis = nodes[nodes["level"] == "kpi"]
-    if len(kpis) <= limit:
-        return nodes
-    aligned = kpis[kpis["aligned"].astype(bool) & kpis["parent_id"].notna()]
-    unaligned = kpis.drop(aligned.index)
-    leaves = []
-    for goal, group in aligned.groupby("parent_id", sort=False):
-        share = group["share"].sum(min_count=1)
-        label = t("plots.kpi_count", lang, n=len(group), share=format_share(share))
-        leaves.append(_leaf(f"{goal}:kpis", goal, share, True, label))
-    if len(unaligned):
-        label = t("plots.kpi_count_unaligned", lang, n=len(unaligned))
-        leaves.append(_leaf("unaligned:kpis", np.nan, np.nan, False, label))
-    return pd.concat([nodes[nodes["level"] != "kpi"], pd.DataFrame(leaves)], ignore_index=True)
-
-
-def _leaf(node_id: str, parent, share, aligned: bool, label: str) -> dict:
-    return {
-        "level": "kpi",
-        "node_id": node_id,
-        "parent_id": parent,
-        "share": share,
-        "covered": True,
-        "aligned": aligned,
-        "label": label,
-        "tree_label": label,
-    }
 
 
 def tree_layout(nodes: pd.DataFrame) -> pd.DataFrame:

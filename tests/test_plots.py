@@ -172,7 +172,7 @@ def _tree_nodes(n_kpis: int) -> pd.DataFrame:
 
 
 def test_a_tree_of_many_kpis_is_drawn_with_one_leaf_per_goal():
-    from kpi_helpers.goal_tree import collapse_kpis
+    from kpi_helpers.labels import collapse_kpis
 
     small = _tree_nodes(10)
     assert collapse_kpis(small, "en") is small
