@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/ruff check kpi_helpers tests bench
-	$(BIN)/ruff format --check kpi_helpers tests bench
+	$(BIN)/ruff check kpi_helpers tests bench tools
+	$(BIN)/ruff format --check kpi_helpers tests bench tools
 	$(BIN)/pytest
 
 report: $(STAMP)
@@ -32,10 +32,10 @@ lab: $(STAMP)
 		$(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check kpi_helpers tests bench
+	$(BIN)/ruff check kpi_helpers tests bench tools
 
 format: $(STAMP)
-	$(BIN)/ruff format kpi_helpers tests bench
+	$(BIN)/ruff format kpi_helpers tests bench tools
 
 bench: $(STAMP)
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done

@@ -55,7 +55,7 @@ def start_cluster(logs: Path) -> tuple[str, list[subprocess.Popen]]:
 
 
 def timed_run(ds, period, executor: str, scheduler: str | None) -> float:
-    from kpi_helpers.runner import run_reports
+    from kpi_helpers.run.runner import run_reports
 
     start = time.perf_counter()
     run_reports(
@@ -67,8 +67,8 @@ def timed_run(ds, period, executor: str, scheduler: str | None) -> float:
 
 
 def main() -> None:
-    from kpi_helpers.io import load_dataset
-    from kpi_helpers.scaffold import init_data_folder
+    from kpi_helpers.data.load import load_dataset
+    from kpi_helpers.data.scaffold import init_data_folder
 
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)

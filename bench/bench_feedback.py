@@ -99,7 +99,7 @@ def generate(n: int, path: Path, seed: int = 0) -> None:
 def child(path: Path) -> None:
     """The pipeline of `kpi-workbook feedback` with a timing per stage (JSON on stdout)."""
     sys.path.insert(0, str(ROOT))
-    from kpi_helpers.commands.feedback import GROUPINGS
+    from kpi_helpers.cli.feedback import GROUPINGS
     from kpi_helpers.feedback import load_feedback
     from kpi_helpers.feedback.metrics import (
         add_period,
@@ -153,7 +153,7 @@ def run_size(n: int) -> dict:
 def sentiment_vs_snownlp(k: int = 2000) -> None:
     """Texts/s of the sentiment module (whole batch) and of snownlp (one SnowNLP per text), and
     their agreement with the labels of the real Chinese reviews when those are present."""
-    from kpi_helpers.sentiment import score_sentiment
+    from kpi_helpers.feedback.sentiment import score_sentiment
 
     if REALDATA.exists():
         real = pd.read_csv(REALDATA).sample(k, random_state=1).reset_index(drop=True)

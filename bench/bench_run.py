@@ -70,9 +70,10 @@ def _naive(jobs, out: Path) -> list[tuple[str, float, float]]:
 
 
 def main() -> None:
-    from kpi_helpers.commands.run import selected_pms
-    from kpi_helpers.io import load_dataset
-    from kpi_helpers.runner import plan_run, run_reports
+    from kpi_helpers.cli.run import selected_pms
+    from kpi_helpers.data.load import load_dataset
+    from kpi_helpers.run.plan import plan_run
+    from kpi_helpers.run.runner import run_reports
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(ROOT / "data"))

@@ -96,8 +96,8 @@ def company(pms: int, rows: int) -> Path:
 
 def timed_run(ds, period: str, pm_ids: list[str], jobs: int, out: Path, reuse: str | None):
     """(run summary, peak bytes) of one forced run; `reuse` sets KPI_WORKBOOK_KERNEL_REUSE."""
-    from kpi_helpers.runner import run_reports
-    from kpi_helpers.warm_kernel import REUSE_ENV
+    from kpi_helpers.run.runner import run_reports
+    from kpi_helpers.run.warm_kernel import REUSE_ENV
 
     before = os.environ.pop(REUSE_ENV, None)
     if reuse is not None:
@@ -119,7 +119,7 @@ def timed_run(ds, period: str, pm_ids: list[str], jobs: int, out: Path, reuse: s
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from kpi_helpers.io import load_dataset
+    from kpi_helpers.data.load import load_dataset
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pms", type=int, default=200)

@@ -13,10 +13,10 @@ import time
 import numpy as np
 import pandas as pd
 
-from kpi_helpers.company import ScoringPolicy
+from kpi_helpers.data.company import ScoringPolicy
+from kpi_helpers.engine.scoring import pm_totals, scorecard, weighted_total
+from kpi_helpers.engine.trends import kpi_history
 from kpi_helpers.periods import period_range
-from kpi_helpers.scoring import pm_totals, scorecard, weighted_total
-from kpi_helpers.trends import kpi_history
 
 
 def make_company(n_pms: int, n_kpis: int, n_periods: int, seed: int = 7):

@@ -1,4 +1,4 @@
-"""Benchmark: kpi_helpers.sentiment throughput (zh, en) and accuracy vs snownlp, on one core.
+"""Benchmark: kpi_helpers.feedback.sentiment throughput (zh, en) and accuracy vs snownlp, on one core.
 
 Run: .venv/bin/python bench/bench_sentiment.py [--repeat 5] [--snownlp-rows 1000]
 Prints texts/s per CPU second (process time of this single-threaded process, robust to other
@@ -18,8 +18,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pandas as pd  # noqa: E402
 
-from kpi_helpers.sentiment import load_model, score_sentiment  # noqa: E402
-from kpi_helpers.train_sentiment import balanced_accuracy, dedupe, is_holdout  # noqa: E402
+from kpi_helpers.feedback.sentiment import load_model, score_sentiment
+from tools.train_sentiment import balanced_accuracy, dedupe, is_holdout
 
 WAIMAI = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "zh_waimai_10k_reviews.csv"
 

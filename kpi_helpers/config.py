@@ -10,18 +10,6 @@ DEFAULT_DATA_DIR = Path("data")
 DEFAULT_REPORTS_DIR = Path("reports")
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
-DIMENSIONS: tuple[str, ...] = (
-    "strategy_alignment",
-    "delivery",
-    "user_growth",
-    "customer_satisfaction",
-    "collaboration",
-    "innovation",
-    "data_decision",
-    "risk",
-    "resource",
-    "performance_feedback",
-)
 
 # Report kernels (kpi-workbook run) set this: a kernel then keeps what it loaded and evaluated
 # for the next notebook of the same data folder and period (context.open_period).

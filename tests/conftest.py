@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_helpers.scaffold import init_data_folder
+from kpi_helpers.data.scaffold import init_data_folder
 
 
 @pytest.fixture

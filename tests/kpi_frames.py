@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi_helpers.company import Company, Goal, Objective
+from kpi_helpers.data.company import Company, Goal, Objective
 
 KPI_DEFAULTS = {
     "name": "KPI",
@@ -64,3 +64,16 @@ def company(**kw) -> Company:
         ),
     )
     return Company(name="Test", objectives=objectives, **kw)
+
+
+def worded(frame):
+    """Findings or a proposal with their sentences in English and Chinese, as a report shows them."""
+    from kpi_helpers.report.findings_text import finding_messages, proposal_reasons
+
+    if "reason_kind" in frame:
+        return frame.assign(
+            reason=proposal_reasons(frame, "en"), reason_zh=proposal_reasons(frame, "zh")
+        )
+    return frame.assign(
+        message=finding_messages(frame, "en"), message_zh=finding_messages(frame, "zh")
+    )

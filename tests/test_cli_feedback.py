@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi_helpers.cli import main
+from kpi_helpers.cli.parser import main
 from kpi_helpers.feedback.themes import stopwords
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,10 +24,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-import kpi_helpers.commands.run as run_command
-from kpi_helpers.cli import main
+import kpi_helpers.cli.run as run_command
+from kpi_helpers.cli.parser import main
 from kpi_helpers.config import NOTEBOOKS_DIR
-from kpi_helpers.scaffold import init_data_folder
+from kpi_helpers.data.scaffold import init_data_folder
 
 STEMS = [
     "01_strategy",

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi_helpers.cli import main
-from kpi_helpers.company import load_company
+from kpi_helpers.cli.parser import main
+from kpi_helpers.data.company import load_company
 from kpi_helpers.periods import active_in
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_helpers.cli import main
+from kpi_helpers.cli.parser import main
 
 LINE = re.compile(r"^[^:\s]+:\d*: [^:]+: ")
 

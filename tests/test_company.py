@@ -8,7 +8,7 @@ import textwrap
 import pandas as pd
 import pytest
 
-from kpi_helpers.company import load_company
+from kpi_helpers.data.company import load_company
 
 MINIMAL = """\
 company: 示例

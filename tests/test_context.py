@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from kpi_helpers.config import REUSE_ENV
-from kpi_helpers.context import ReportError, open_period, resolve_data_dir
+from kpi_helpers.report.context import ReportError, open_period, resolve_data_dir
 
 
 def test_relative_data_dir_is_taken_from_the_project_root(tmp_path):
@@ -75,7 +75,8 @@ def test_a_kernel_starts_from_the_data_set_the_run_handed_over(tiny_data, tmp_pa
     import pickle
 
     from kpi_helpers.config import DATASET_ENV
-    from kpi_helpers.io import folder_fingerprint, load_dataset
+    from kpi_helpers.data.folder import folder_fingerprint
+    from kpi_helpers.data.load import load_dataset
 
     monkeypatch.setenv(REUSE_ENV, "1")
     ds = load_dataset(tiny_data)

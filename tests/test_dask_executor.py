@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from test_cli_run import FIXTURES, PERIOD, STEMS, run_cli
 
-from kpi_helpers.scaffold import init_data_folder
+from kpi_helpers.data.scaffold import init_data_folder
 
 BIN = Path(sys.executable).parent
 

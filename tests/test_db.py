@@ -16,11 +16,13 @@ import nbformat
 import pytest
 from sqlalchemy import text
 
-from kpi_helpers.cli import main
-from kpi_helpers.context import open_period
-from kpi_helpers.db import URL_ENV, connect_url, fingerprint, make_engine, public_url
-from kpi_helpers.io import load_dataset, read_dataset
-from kpi_helpers.runner import plan_run, run_reports
+from kpi_helpers.cli.parser import main
+from kpi_helpers.data.database import fingerprint, make_engine
+from kpi_helpers.data.load import load_dataset, read_dataset
+from kpi_helpers.data.urls import URL_ENV, connect_url, public_url
+from kpi_helpers.report.context import open_period
+from kpi_helpers.run.plan import plan_run
+from kpi_helpers.run.runner import run_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -315,7 +317,7 @@ def test_notebooks_get_the_url_without_its_password(tmp_path, tiny_data, monkeyp
 
 
 def test_report_views_work_on_a_dataset_from_a_database(tiny_db):
-    from kpi_helpers.feedback_view import feedback_view, keywords_file
+    from kpi_helpers.report.feedback_view import feedback_view, keywords_file
 
     ds = load_dataset(tiny_db)
     assert ds.data_dir is None and keywords_file(ds) is None  # no folder, no keywords.yaml
@@ -347,7 +349,7 @@ def _one_notebook_folder(folder: Path) -> Path:
     nb.cells = [
         params,
         nbformat.v4.new_code_cell(
-            "from kpi_helpers.context import open_period\n"
+            "from kpi_helpers.report.context import open_period\n"
             "ctx = open_period(data_dir, period, lang, pm)\n"
             "print(ctx.ds.url.split('@')[-1], len(ctx.ds.kpis))"
         ),

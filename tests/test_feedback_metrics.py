@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_helpers.derive import derived_actuals
+from kpi_helpers.engine.derive import derived_actuals
 from kpi_helpers.feedback.metrics import add_period, changes, feedback_metrics, kpi_value
 
 

@@ -2,8 +2,8 @@
 
 import re
 
-from kpi_helpers.config import DIMENSIONS
-from kpi_helpers.i18n import band_name, catalogue, dimension_name, t
+from kpi_helpers.data.schema import DIMENSIONS
+from kpi_helpers.report.i18n import band_name, catalogue, dimension_name, t
 
 
 def test_every_key_exists_in_both_languages():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kpi_helpers.index_page import render_index
-from kpi_helpers.io import load_dataset
-from kpi_helpers.runner import NotebookJob, report_title
+from kpi_helpers.data.load import load_dataset
+from kpi_helpers.publish.index_page import render_index
+from kpi_helpers.run.plan import NotebookJob, report_title
 
 MADE = {
     "created": "2026-07-01 08:00",

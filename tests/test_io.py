@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from kpi_helpers.io import ROW, load_table, read_dataset, read_frame, read_raw
-from kpi_helpers.schema import KPIS, PEOPLE
+from kpi_helpers.data.load import load_table, read_dataset
+from kpi_helpers.data.reading import read_frame, read_raw
+from kpi_helpers.data.schema import KPIS, PEOPLE, ROW
 
 ACTUALS_TEXT = 'period,kpi_id,value,note\n2026-Q1,K01,10400,春季活动\n2026-q2,K01,"1,200.5",\n'
 

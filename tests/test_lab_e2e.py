@@ -22,7 +22,7 @@ import nbformat
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
-from kpi_helpers.scaffold import init_data_folder
+from kpi_helpers.data.scaffold import init_data_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "05_evaluation.ipynb"

@@ -2,12 +2,13 @@
 
 import pandas as pd
 import pytest
-from kpi_frames import actuals, company, kpis, targets
+from kpi_frames import actuals, company, kpis, targets, worded
 
-from kpi_helpers.company import Goal, Objective
-from kpi_helpers.config import DIMENSIONS
-from kpi_helpers.findings import FINDING_COLUMNS, finding_text
-from kpi_helpers.lint import lint_kpis
+from kpi_helpers.data.company import Goal, Objective
+from kpi_helpers.data.schema import DIMENSIONS
+from kpi_helpers.engine.findings import FINDING_COLUMNS
+from kpi_helpers.engine.lint import lint_kpis
+from kpi_helpers.report.findings_text import finding_text
 
 P = "2026-Q3"
 
@@ -22,8 +23,14 @@ def clean_set() -> pd.DataFrame:
 
 
 def lint(k, a=None, c=None, t=None):
-    return lint_kpis(
-        k, t if t is not None else targets(), a if a is not None else actuals({}), c or company(), P
+    return worded(
+        lint_kpis(
+            k,
+            t if t is not None else targets(),
+            a if a is not None else actuals({}),
+            c or company(),
+            P,
+        )
     )
 
 
@@ -34,7 +41,7 @@ def kinds(frame, severity=None):
 
 def test_a_clean_set_has_only_dimension_gaps():
     f = lint(clean_set())
-    assert list(f.columns) == FINDING_COLUMNS
+    assert list(f.columns)[: len(FINDING_COLUMNS)] == FINDING_COLUMNS
     assert kinds(f) == ["dimension_gap", "dimension_gap"]
     gap = f[f["pm_id"] == "pm1"].iloc[0]
     assert gap["severity"] == "info" and gap["params"]["count"] == len(DIMENSIONS) - 2
@@ -177,7 +184,7 @@ def test_messages_exist_in_both_languages():
 def test_every_message_names_the_same_values_in_both_languages():
     import re
 
-    from kpi_helpers.findings import MESSAGES, UNCHANGED_WHY
+    from kpi_helpers.report.findings_text import MESSAGES, UNCHANGED_WHY
 
     def names(text):
         return set(re.findall(r"\{(\w+)\}", text)) - {"why", "why_zh"}

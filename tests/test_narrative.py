@@ -4,16 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_helpers import narrative
-from kpi_helpers.context import open_period
-from kpi_helpers.views import kpi_results, status_counts
+from kpi_helpers.report import narrative
+from kpi_helpers.report.context import open_period
+from kpi_helpers.report.views import kpi_results, status_counts
 
 LANGS = ["zh", "en"]
 
 
 @pytest.fixture(scope="module")
 def ctx_tiny(tmp_path_factory):
-    from kpi_helpers.scaffold import init_data_folder
+    from kpi_helpers.data.scaffold import init_data_folder
 
     return open_period(init_data_folder(tmp_path_factory.mktemp("d") / "data"), "2026-Q2", "zh")
 
@@ -55,9 +55,9 @@ def test_pm_sentences_count_traffic_lights_and_movers(ctx_tiny, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_strategy_and_tree_sentences(ctx_tiny, lang):
-    from kpi_helpers.goal_tree import strategy_gaps
-    from kpi_helpers.labels import labelled
-    from kpi_helpers.views import objective_overview
+    from kpi_helpers.engine.goal_tree import strategy_gaps
+    from kpi_helpers.report.labels import labelled
+    from kpi_helpers.report.views import objective_overview
 
     objectives = objective_overview(ctx_tiny.nodes, ctx_tiny.evaluation.objectives, lang)
     text = narrative.strategy_summary(objectives, "2026-Q2", lang)
@@ -131,7 +131,7 @@ def test_escaped_text_renders_as_text():
 
 
 def test_company_pages_link_each_pm_page_when_there_are_too_many_pms(tiny_data, monkeypatch):
-    import kpi_helpers.context as context
+    import kpi_helpers.report.context as context
 
     ctx = open_period(tiny_data, "2026-Q2", "en", "")
     assert ctx.detail_pm_ids == ["pm01", "pm02"] and ctx.pm_pages_note() == ""

@@ -114,7 +114,7 @@ def test_every_notebook_in_english_and_the_evaluation_for_one_pm(tmp_path, nbval
     jobs.append((NOTEBOOKS_DIR / "05_evaluation.ipynb", {"pm": "PM01"}))
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(lambda job: _execute(job[0], tmp_path, **job[1]), jobs))
-    from kpi_helpers.i18n import t
+    from kpi_helpers.report.i18n import t
 
     for (path, params), nb in zip(jobs, results, strict=True):
         lang = params.get("lang", "zh")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kpi_helpers.page_frame import finish_page, head_html, header_html
+from kpi_helpers.publish.page_frame import finish_page, head_html, header_html
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>x</title></head><body>
 <header>h</header><main id="main">

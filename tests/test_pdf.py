@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kpi_helpers import cli
+from kpi_helpers.cli import parser as cli
 from kpi_helpers.errors import KpiWorkbookError
-from kpi_helpers.pdf import CHROMIUM_ENV, find_chromium, print_pdf
+from kpi_helpers.publish.pdf import CHROMIUM_ENV, find_chromium, print_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 

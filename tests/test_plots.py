@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from kpi_helpers import plots
-from kpi_helpers.display import figure_html
-from kpi_helpers.fonts import apply_report_style, cjk_font_path, use_cjk_font
-from kpi_helpers.goal_tree import strategy_nodes
-from kpi_helpers.labels import tree_rows
+from kpi_helpers.engine.goal_tree import strategy_nodes
+from kpi_helpers.report import plots
+from kpi_helpers.report.display import figure_html
+from kpi_helpers.report.fonts import apply_report_style, cjk_font_path, use_cjk_font
+from kpi_helpers.report.labels import tree_rows
 
 BANDS = [("S", 110.0), ("A", 100.0), ("B", 85.0), ("C", 70.0), ("D", float("-inf"))]
 PERIODS = ["2026-Q1", "2026-Q2", "2026-Q3"]
@@ -108,7 +108,7 @@ def test_every_figure_renders_without_missing_glyphs_and_has_a_title(lang):
 
 
 def test_goal_tree_marks_gaps_and_renders(tiny_data):
-    from kpi_helpers.io import load_dataset
+    from kpi_helpers.data.load import load_dataset
 
     ds = load_dataset(tiny_data)
     kpis = ds.kpis.copy()
@@ -172,7 +172,7 @@ def _tree_nodes(n_kpis: int) -> pd.DataFrame:
 
 
 def test_a_tree_of_many_kpis_is_drawn_with_one_leaf_per_goal():
-    from kpi_helpers.labels import collapse_kpis
+    from kpi_helpers.report.labels import collapse_kpis
 
     small = _tree_nodes(10)
     assert collapse_kpis(small, "en") is small

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kpi_helpers import publish
 from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.publish import html as publish
 
 PNG = base64.b64encode(
     bytes.fromhex(

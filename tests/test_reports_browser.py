@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
-from kpi_helpers.cli import main
+from kpi_helpers.cli.parser import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

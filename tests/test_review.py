@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kpi_frames import actuals, company, kpis, targets
+from kpi_frames import actuals, company, kpis, targets, worded
 
-from kpi_helpers.company import Goal, Objective
-from kpi_helpers.findings import FINDING_COLUMNS
-from kpi_helpers.review import (
+from kpi_helpers.data.company import Goal, Objective
+from kpi_helpers.engine.findings import FINDING_COLUMNS
+from kpi_helpers.engine.review import (
     FRAGMENT_COLUMNS,
     PROPOSAL_COLUMNS,
     proposal_fragment,
@@ -59,7 +59,7 @@ def findings():
     k, t, a, c = sample()
     f = review_findings(k, t, a, c, P)
     assert list(f.columns) == FINDING_COLUMNS
-    return f
+    return worded(f)
 
 
 def rows(f, kind):
@@ -118,7 +118,7 @@ def proposal():
     k, t, a, c = sample()
     p = propose_targets(k, t, a, c, P)
     assert list(p.columns) == PROPOSAL_COLUMNS
-    return p.set_index("kpi_id")
+    return worded(p).set_index("kpi_id")
 
 
 def levels(p, kid):

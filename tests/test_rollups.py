@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from kpi_frames import company
 
-from kpi_helpers.company import Goal, Objective
-from kpi_helpers.rollups import (
+from kpi_helpers.data.company import Goal, Objective
+from kpi_helpers.engine.rollups import (
     by_dimension,
     by_objective,
     by_team,
@@ -15,7 +15,7 @@ from kpi_helpers.rollups import (
     contributions,
     strategic_weights,
 )
-from kpi_helpers.scoring import pm_totals
+from kpi_helpers.engine.scoring import pm_totals
 
 NAN = float("nan")
 

@@ -8,16 +8,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from kpi_helpers.data.load import load_dataset
 from kpi_helpers.errors import KpiWorkbookError
-from kpi_helpers.io import load_dataset
-from kpi_helpers.runner import (
+from kpi_helpers.run.plan import (
     PM_NOTEBOOK,
     check_parameters,
     find_notebooks,
     plan_run,
     report_title,
-    source_cell,
 )
+from kpi_helpers.run.pool import source_cell
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 STEMS = [

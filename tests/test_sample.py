@@ -10,13 +10,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from kpi_helpers.config import DIMENSIONS, PROJECT_ROOT
-from kpi_helpers.io import read_dataset
+from kpi_helpers.config import PROJECT_ROOT
+from kpi_helpers.data.load import read_dataset
+from kpi_helpers.data.sample import DEFAULT_SEED, FILES
+from kpi_helpers.data.sample.__main__ import main as sample_main
+from kpi_helpers.data.sample.feedback_text import PHRASES, SLOTS, THEMES
+from kpi_helpers.data.sample.reviews import generate_reviews
+from kpi_helpers.data.schema import DIMENSIONS
 from kpi_helpers.periods import active_in, period_of_dates, period_range
-from kpi_helpers.sample import DEFAULT_SEED, FILES
-from kpi_helpers.sample.__main__ import main as sample_main
-from kpi_helpers.sample.feedback_text import PHRASES, SLOTS, THEMES
-from kpi_helpers.sample.reviews import generate_reviews
 
 DATA = PROJECT_ROOT / "data"
 PERIODS = period_range("2025-Q1", "2026-Q3")
@@ -72,14 +73,14 @@ def _mentions(text: str, keywords: list[str]) -> bool:
 
 
 def test_regenerating_gives_byte_identical_files(tmp_path, capsys):
-    # Through `python -m kpi_helpers.sample`'s entry point, with the default seed.
+    # Through `python -m kpi_helpers.data.sample`'s entry point, with the default seed.
     assert sample_main(["--out", str(tmp_path)]) == 0
     assert "wrote the sample company" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)
     for name in FILES:
         new, committed = (tmp_path / name).read_bytes(), (DATA / name).read_bytes()
         assert new == committed, (
-            f"data/{name} differs from the generator; run python -m kpi_helpers.sample"
+            f"data/{name} differs from the generator; run python -m kpi_helpers.data.sample"
         )
         assert not new.startswith(b"\xef\xbb\xbf") and b"\r" not in new
 
@@ -326,8 +327,8 @@ def test_data_folder_holds_exactly_the_sample_files():
 
 
 def test_a_grown_company_validates_and_keeps_the_kpi_design(tmp_path, capsys):
-    from kpi_helpers.cli import main as cli_main
-    from kpi_helpers.validate import validate_dataset
+    from kpi_helpers.cli.parser import main as cli_main
+    from kpi_helpers.data.load import validate_dataset
 
     assert (
         cli_main(["sample", "--out", str(tmp_path), "--pms", "9", "--feedback-rows", "3000"]) == 0
@@ -347,7 +348,7 @@ def test_a_grown_company_validates_and_keeps_the_kpi_design(tmp_path, capsys):
 
 
 def test_growing_is_deterministic():
-    from kpi_helpers.sample.scale import scale_sample
+    from kpi_helpers.data.sample.scale import scale_sample
 
     assert scale_sample(3, 500) == scale_sample(3, 500)
     assert scale_sample(3, 500)["actuals.csv"] != scale_sample(3, 500, seed=7)["actuals.csv"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kpi_helpers.data.load import read_dataset, validate_dataset
+from kpi_helpers.data.scaffold import TEMPLATE_FILES, init_data_folder
 from kpi_helpers.errors import KpiWorkbookError
-from kpi_helpers.io import read_dataset
-from kpi_helpers.scaffold import TEMPLATE_FILES, init_data_folder
-from kpi_helpers.validate import validate_dataset
 
 CONTRACT_FILES = {
     "company.yaml",

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from kpi_frames import actuals, company, kpis, targets
 
-from kpi_helpers.company import ScoringPolicy
-from kpi_helpers.scoring import (
+from kpi_helpers.data.company import ScoringPolicy
+from kpi_helpers.engine.scoring import (
     achievement_ratio,
     active_kpis,
     band_counts,

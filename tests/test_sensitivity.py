@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_helpers.scoring import weighted_total
-from kpi_helpers.sensitivity import SENSITIVITY_COLUMNS, weight_scenarios, weight_sensitivity
+from kpi_helpers.engine.scoring import weighted_total
+from kpi_helpers.engine.sensitivity import SENSITIVITY_COLUMNS, weight_scenarios, weight_sensitivity
 
 NAN = float("nan")
 

@@ -1,4 +1,4 @@
-"""Tests of kpi_helpers.sentiment: language detection, cleaning, accuracy on held-out real reviews."""
+"""Tests of kpi_helpers.feedback.sentiment: language detection, cleaning, accuracy on held-out real reviews."""
 
 import subprocess
 from pathlib import Path
@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_helpers import sentiment
-from kpi_helpers.sentiment import detect_lang, score_sentiment
-from kpi_helpers.train_sentiment import (
+from kpi_helpers.feedback import sentiment
+from kpi_helpers.feedback.sentiment import detect_lang, score_sentiment
+from tools.train_sentiment import (
     auc,
     balanced_accuracy,
     dedupe,

@@ -2,8 +2,14 @@
 
 import pandas as pd
 
-from kpi_helpers.report_tables import results_table
-from kpi_helpers.tables import Column, format_interval, format_number, html_table, status_text
+from kpi_helpers.report.report_tables import results_table
+from kpi_helpers.report.tables import (
+    Column,
+    format_interval,
+    format_number,
+    html_table,
+    status_text,
+)
 
 ATTACK = "<img src=x onerror=alert(1)>"
 

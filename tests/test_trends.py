@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from kpi_frames import actuals, kpis, targets
 
-from kpi_helpers.scoring import scorecard
-from kpi_helpers.trends import TREND_COLUMNS, history_periods, kpi_history, kpi_trends
-from kpi_helpers.views import targets_vs_history
+from kpi_helpers.engine.scoring import scorecard
+from kpi_helpers.engine.trends import TREND_COLUMNS, history_periods, kpi_history, kpi_trends
+from kpi_helpers.report.views import targets_vs_history
 
 NAN = float("nan")
 
@@ -134,8 +134,8 @@ def test_empty_actuals_give_an_empty_table():
 
 @pytest.mark.parametrize("missing", ["exclude", "zero"])
 def test_kpi_history_equals_the_scorecards_of_each_period(missing):
-    from kpi_helpers.company import ScoringPolicy
-    from kpi_helpers.scoring import scorecard
+    from kpi_helpers.data.company import ScoringPolicy
+    from kpi_helpers.engine.scoring import scorecard
 
     k = pd.concat(
         [

@@ -12,8 +12,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
-from kpi_helpers import warm_kernel
-from kpi_helpers.warm_kernel import ENGINE, WarmKernel
+from kpi_helpers.run import warm_kernel
+from kpi_helpers.run.warm_kernel import ENGINE, WarmKernel
 
 PID_CELL = "import os\nprint('pid', os.getpid())"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi_helpers.context import ReportContext, open_period
-from kpi_helpers.scaffold import init_data_folder
+from kpi_helpers.data.scaffold import init_data_folder
+from kpi_helpers.report.context import ReportContext, open_period
 from kpi_helpers.widgets import (
     HEADLESS_ENV,
     LAB_ENV,
@@ -104,7 +104,7 @@ def test_a_headless_kernel_run_shows_no_widget(monkeypatch, example, tmp_path):
     nb.cells = [
         params,
         nbformat.v4.new_code_cell(
-            "from kpi_helpers import widgets\nfrom kpi_helpers.context import open_period\n"
+            "from kpi_helpers import widgets\nfrom kpi_helpers.report.context import open_period\n"
             "ctx = open_period(data_dir, lang='en')\nprint(widgets.mode.in_kernel())"
         ),
         nbformat.v4.new_code_cell(
@@ -321,7 +321,7 @@ def test_tag_themes_follows_the_theme_table():
 
 
 def test_explorer_of_a_feedback_view_names_themes_in_the_report_language(ctx):
-    from kpi_helpers.feedback_view import FeedbackView
+    from kpi_helpers.report.feedback_view import FeedbackView
 
     rows = pd.DataFrame(
         {
@@ -370,8 +370,13 @@ def proposal() -> pd.DataFrame:
             "stretch": [14000, 40, 42, 2],
             "changed": [True, False, True, True],
             "in_fragment": [True, False, True, False],
-            "reason": ["always above target", "unchanged", "<i>too easy</i>", "retire it"],
-            "reason_zh": ["连续超额", "不变", "<i>太容易</i>", "退役"],
+            "reason_kind": ["proposal.unchanged"] * 4,
+            "params": [
+                {"why": "new", "next_period": "2026-Q4"},
+                {"why": "short"},
+                {"why": "retire", "goal_id": "<i>too easy</i>"},
+                {"why": "retire", "goal_id": "G9"},
+            ],
         }
     )
 

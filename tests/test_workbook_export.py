@@ -7,18 +7,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kpi_helpers.io import load_dataset
-from kpi_helpers.workbook_export import (
-    SHEETS,
-    workbook_file_name,
-    workbook_tables,
-    write_workbook,
-)
+from kpi_helpers.data.load import load_dataset
+from kpi_helpers.publish.workbook import SHEETS, workbook_file_name, workbook_tables, write_workbook
 
 
 @pytest.fixture(scope="module")
 def tiny_workbook(tmp_path_factory):
-    from kpi_helpers.scaffold import init_data_folder
+    from kpi_helpers.data.scaffold import init_data_folder
 
     data = init_data_folder(tmp_path_factory.mktemp("wb") / "data")
     (data / "people.csv").write_text(

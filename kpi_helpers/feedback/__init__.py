@@ -1,7 +1,13 @@
 """Customer-feedback analytics: ingest any export, metrics with intervals, sentiment, themes."""
 
-from .ingest import Mapping, fitting_mappings, load_feedback, load_mapping, shipped_mappings
-from .metrics import (
+from kpi_helpers.feedback.ingest import (
+    Mapping,
+    fitting_mappings,
+    load_feedback,
+    load_mapping,
+    shipped_mappings,
+)
+from kpi_helpers.feedback.metrics import (
     add_period,
     changes,
     feedback_metrics,
@@ -9,7 +15,7 @@ from .metrics import (
     kpi_value,
     with_sentiment,
 )
-from .themes import discover, load_keywords, themes, tokenize
+from kpi_helpers.feedback.themes import discover, load_keywords, themes, tokenize
 
 __all__ = [
     "Mapping",

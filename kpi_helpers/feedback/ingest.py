@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..errors import DataError, Problem, UsageError
-from ..io import ROW, parse_dates, read_frame
-from ..schema import FEEDBACK
+from kpi_helpers.data.reading import parse_dates, read_frame
+from kpi_helpers.data.schema import FEEDBACK, ROW
+from kpi_helpers.errors import DataError, Problem, UsageError
 
 FIELDS = tuple(c.name for c in FEEDBACK.columns)  # the contract's feedback.csv columns
 SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}  # the scales metrics work on

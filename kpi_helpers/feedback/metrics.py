@@ -9,9 +9,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..periods import parse_period, period_of_dates
-from ..stats import Z95, nps_interval, t_interval, t_quantile, wilson_interval
-from .ingest import category
+from kpi_helpers.feedback.ingest import category
+from kpi_helpers.periods import parse_period, period_of_dates
+from kpi_helpers.stats import Z95, nps_interval, t_interval, t_quantile, wilson_interval
 
 ALL = "all"  # the one period / product of an export without dates / products
 SENTIMENTS = ("positive", "neutral", "negative")
@@ -37,7 +37,7 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
     Each distinct text is scored once (exports repeat short texts a lot); rows without text get
     no sentiment (<NA>), so sentiment shares are shares of the rows that have a text.
     """
-    from ..sentiment import detect_lang
+    from kpi_helpers.feedback.sentiment import detect_lang
 
     out = df.copy()
     text = out["text"] if "text" in out else pd.Series(pd.NA, index=out.index, dtype="string")
@@ -64,7 +64,7 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
 
 def score_texts(texts: pd.Series, lang: str = "auto", chunk: int = SENTIMENT_CHUNK) -> pd.DataFrame:
     """score_sentiment in chunks (memory stays flat on a million texts), index 0..n-1."""
-    from ..sentiment import score_sentiment
+    from kpi_helpers.feedback.sentiment import score_sentiment
 
     texts = texts.reset_index(drop=True)
     parts = [

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..errors import DataError, Problem
-from ..stats import Z95
+from kpi_helpers.errors import DataError, Problem
+from kpi_helpers.stats import Z95
 
 DISCOVERY_SAMPLE = 8_000  # texts per language (a random sample) used to discover themes
 DISCOVERY_CHARS = 150_000  # and at most this many characters of them
@@ -248,7 +248,7 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
 
 
 def _latest_two(periods: pd.Series) -> tuple[object, object]:
-    from ..periods import parse_period
+    from kpi_helpers.periods import parse_period
 
     ps = sorted(
         {p for p in periods.dropna().unique() if p != "all"},
@@ -364,7 +364,7 @@ def themes(
         share_prev (the last two periods), change and change_real (two-proportion test, 5 %);
         examples (up to three texts, from the latest period), terms.
     """
-    from .metrics import add_period
+    from kpi_helpers.feedback.metrics import add_period
 
     if isinstance(keywords, (str, Path)):
         keywords = load_keywords(keywords)
@@ -376,7 +376,7 @@ def themes(
         texts = add_period(texts, cadence)
     lang = texts["lang"] if "lang" in texts else pd.Series(pd.NA, index=texts.index)
     if lang.isna().any():
-        from ..sentiment import detect_lang
+        from kpi_helpers.feedback.sentiment import detect_lang
 
         found = detect_lang(texts["text"]).astype("object")
         lang = lang.astype("object").where(lang.notna(), found)

@@ -9,11 +9,11 @@ when a notebook actually shows a control. Each function displays its panel and r
 
 from __future__ import annotations
 
-from .acceptance import ReviewDecisions
-from .explorer import ThemeExplorer
-from .mode import HEADLESS_ENV, LAB_ENV, auto_interactive, show_controls
-from .pickers import PickerState, Selection
-from .whatif import WhatIf
+from kpi_helpers.widgets.acceptance import ReviewDecisions
+from kpi_helpers.widgets.explorer import ThemeExplorer
+from kpi_helpers.widgets.mode import HEADLESS_ENV, LAB_ENV, auto_interactive, show_controls
+from kpi_helpers.widgets.pickers import PickerState, Selection
+from kpi_helpers.widgets.whatif import WhatIf
 
 __all__ = [
     "HEADLESS_ENV",
@@ -36,11 +36,11 @@ __all__ = [
 def _shown(build, *args, **kwargs):
     # A second guard besides the notebook's `if show_controls(...)`: a headless run never
     # builds a widget, so an executed notebook or HTML report cannot hold a dead one.
-    from .mode import _flag
+    from kpi_helpers.widgets.mode import _flag
 
     if _flag(HEADLESS_ENV):
         return None
-    from . import ui
+    from kpi_helpers.widgets import ui
 
     panel = getattr(ui, build)(*args, **kwargs)
     ui.show(panel)

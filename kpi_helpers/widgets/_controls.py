@@ -8,8 +8,8 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import display
 
-from ..context import ReportContext
-from .views import esc
+from kpi_helpers.report.context import ReportContext
+from kpi_helpers.widgets.views import esc
 
 DESC = {"description_width": "120px"}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .fragments import save_targets, targets_fragment
+from kpi_helpers.widgets.fragments import save_targets, targets_fragment
 
 DECISIONS = ("pending", "accepted", "rejected")
 

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..periods import period_of_dates, sort_periods
+from kpi_helpers.periods import period_of_dates, sort_periods
 
 
 def _themes_column(feedback: pd.DataFrame) -> pd.Series:

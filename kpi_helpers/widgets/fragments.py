@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import KpiWorkbookError
+from kpi_helpers.errors import KpiWorkbookError
 
 TARGET_COLUMNS = ["period", "kpi_id", "threshold", "target", "stretch"]
 WEIGHT_COLUMNS = ["kpi_id", "owner", "weight"]

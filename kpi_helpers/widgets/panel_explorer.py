@@ -6,11 +6,11 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import display
 
-from ..context import ReportContext
-from ..i18n import t
-from ._controls import DESC, wide
-from .explorer import ThemeExplorer, tag_themes, theme_labels
-from .views import comments_html, esc, table
+from kpi_helpers.report.context import ReportContext
+from kpi_helpers.report.i18n import t
+from kpi_helpers.widgets._controls import DESC, wide
+from kpi_helpers.widgets.explorer import ThemeExplorer, tag_themes, theme_labels
+from kpi_helpers.widgets.views import comments_html, esc, table
 
 
 class ExplorerPanel:
@@ -116,7 +116,7 @@ def explorer_panel(ctx: ReportContext, feedback=None) -> ExplorerPanel:
         feedback: a feedback_view.FeedbackView (rows and themes of the report), a frame already
             tagged with `themes`, or None to build the report's feedback view now.
     """
-    from ..feedback_view import FeedbackView, feedback_view
+    from kpi_helpers.report.feedback_view import FeedbackView, feedback_view
 
     if feedback is None:
         feedback = feedback_view(ctx.ds, ctx.period, ctx.pm)

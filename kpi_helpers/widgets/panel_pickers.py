@@ -8,11 +8,11 @@ from collections.abc import Callable
 import ipywidgets as w
 from IPython.display import HTML, display
 
-from ..context import ReportContext
-from ..errors import KpiWorkbookError
-from ..i18n import t
-from ._controls import error_html
-from .pickers import FIELDS, PickerState, Selection
+from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.report.context import ReportContext
+from kpi_helpers.report.i18n import t
+from kpi_helpers.widgets._controls import error_html
+from kpi_helpers.widgets.pickers import FIELDS, PickerState, Selection
 
 
 class PickersPanel:

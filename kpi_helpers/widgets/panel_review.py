@@ -6,12 +6,12 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..context import ReportContext
-from ..errors import KpiWorkbookError
-from ..i18n import t
-from ._controls import error_html, names
-from .acceptance import ReviewDecisions
-from .views import decisions_html, esc, proposal_row_html
+from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.report.context import ReportContext
+from kpi_helpers.report.i18n import t
+from kpi_helpers.widgets._controls import error_html, names
+from kpi_helpers.widgets.acceptance import ReviewDecisions
+from kpi_helpers.widgets.views import decisions_html, esc, proposal_row_html
 
 
 class ReviewPanel:
@@ -88,8 +88,8 @@ def review_panel(ctx: ReportContext, review=None) -> ReviewPanel:
         review: a review.Review (its proposal and next period are used) or a proposal frame;
             None reviews the context's period now.
     """
-    from ..periods import next_period
-    from ..review import Review, review_period
+    from kpi_helpers.engine.review import Review, review_period
+    from kpi_helpers.periods import next_period
 
     if review is None:
         review = review_period(ctx.ds, ctx.period, ctx.actuals)

@@ -7,12 +7,12 @@ from pathlib import Path
 import ipywidgets as w
 import pandas as pd
 
-from ..context import ReportContext
-from ..errors import KpiWorkbookError
-from ..i18n import t
-from ._controls import DESC, error_html, names, set_slider, slider_range, wide
-from .views import esc, whatif_html
-from .whatif import LEVELS, WhatIf
+from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.report.context import ReportContext
+from kpi_helpers.report.i18n import t
+from kpi_helpers.widgets._controls import DESC, error_html, names, set_slider, slider_range, wide
+from kpi_helpers.widgets.views import esc, whatif_html
+from kpi_helpers.widgets.whatif import LEVELS, WhatIf
 
 
 class WhatIfPanel:

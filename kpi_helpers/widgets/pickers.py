@@ -6,8 +6,8 @@ from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 
-from ..i18n import LANGUAGES
-from ..io import Dataset
+from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.report.i18n import LANGUAGES
 
 FIELDS = ("period", "pm", "team", "product", "lang")
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .pickers import PickerState
+from kpi_helpers.widgets.pickers import PickerState
 
 
 def _show():
-    from ..display import show_figure, show_html, show_markdown
+    from kpi_helpers.report.display import show_figure, show_html, show_markdown
 
     return show_figure, show_html, show_markdown
 
 
 def strategy(ctx, picks: PickerState) -> None:
     """01: objectives, their weights and scores."""
-    from .. import narrative, plots, report_tables, views
+    from kpi_helpers.report import narrative, plots, report_tables, views
 
     show_figure, show_html, show_markdown = _show()
     objectives = views.objective_overview(ctx.nodes, ctx.evaluation.objectives, ctx.lang)
@@ -32,8 +32,8 @@ def strategy(ctx, picks: PickerState) -> None:
 
 def goal_tree(ctx, picks: PickerState) -> None:
     """02: the goal tree (of the picked PM) and the strategy's gaps."""
-    from .. import goal_tree as tree
-    from .. import labels, narrative, plots, report_tables
+    from kpi_helpers.engine import goal_tree as tree
+    from kpi_helpers.report import labels, narrative, plots, report_tables
 
     show_figure, show_html, show_markdown = _show()
     nodes = labels.tree_rows(tree.nodes_for_pm(ctx.nodes, ctx.pm), ctx.lang, ctx.pm_names())
@@ -44,7 +44,7 @@ def goal_tree(ctx, picks: PickerState) -> None:
 
 def kpi_design(ctx, picks: PickerState) -> None:
     """03: the weights per PM and dimension, and each picked PM's KPI set."""
-    from .. import labels, narrative, plots, report_tables, views
+    from kpi_helpers.report import labels, narrative, plots, report_tables, views
 
     show_figure, show_html, show_markdown = _show()
     card = picks.filter(ctx.for_pm(ctx.evaluation.card))
@@ -61,7 +61,7 @@ def kpi_design(ctx, picks: PickerState) -> None:
 
 def evaluation(ctx, picks: PickerState) -> None:
     """05: totals and bands of the picked PMs, and their KPI results."""
-    from .. import labels, narrative, plots, report_tables, views
+    from kpi_helpers.report import labels, narrative, plots, report_tables, views
 
     show_figure, show_html, show_markdown = _show()
     ev = ctx.evaluation
@@ -90,19 +90,19 @@ def _panel(build: Callable) -> Callable:
 
 
 def _whatif(ctx, **_):
-    from .panel_whatif import whatif_panel
+    from kpi_helpers.widgets.panel_whatif import whatif_panel
 
     return whatif_panel(ctx)
 
 
 def _explorer(ctx, feedback=None, **_):
-    from .panel_explorer import explorer_panel
+    from kpi_helpers.widgets.panel_explorer import explorer_panel
 
     return explorer_panel(ctx, feedback)
 
 
 def _review(ctx, review=None, **_):
-    from .panel_review import review_panel
+    from kpi_helpers.widgets.panel_review import review_panel
 
     return review_panel(ctx, review)
 
@@ -136,7 +136,7 @@ def notebook_controls(ctx, notebook: str, **inputs):
             period and language are picked: `feedback` (04: a FeedbackView), `review` (06: a
             review.Review).
     """
-    from .panel_pickers import PickersPanel
+    from kpi_helpers.widgets.panel_pickers import PickersPanel
 
     key = str(notebook)[:2]
     if key not in NOTEBOOKS:

@@ -5,12 +5,12 @@ acceptance.ReviewDecisions, pickers.PickerState) and only turns widget events in
 so everything that matters is tested without a browser.
 """
 
-from ._controls import show, slider_range
-from .panel_explorer import ExplorerPanel, explorer_panel
-from .panel_pickers import PickersPanel, pickers
-from .panel_review import ReviewPanel, review_panel
-from .panel_whatif import WhatIfPanel, whatif_panel
-from .renders import notebook_controls
+from kpi_helpers.widgets._controls import show, slider_range
+from kpi_helpers.widgets.panel_explorer import ExplorerPanel, explorer_panel
+from kpi_helpers.widgets.panel_pickers import PickersPanel, pickers
+from kpi_helpers.widgets.panel_review import ReviewPanel, review_panel
+from kpi_helpers.widgets.panel_whatif import WhatIfPanel, whatif_panel
+from kpi_helpers.widgets.renders import notebook_controls
 
 __all__ = [
     "ExplorerPanel",

@@ -7,10 +7,11 @@ import math
 
 import pandas as pd
 
-from ..i18n import band_name, t
-from .acceptance import ReviewDecisions
-from .explorer import ThemeExplorer
-from .whatif import WhatIf
+from kpi_helpers.report.findings_text import finding_text
+from kpi_helpers.report.i18n import band_name, t
+from kpi_helpers.widgets.acceptance import ReviewDecisions
+from kpi_helpers.widgets.explorer import ThemeExplorer
+from kpi_helpers.widgets.whatif import WhatIf
 
 _TABLE = 'style="border-collapse:collapse;margin:4px 0"'
 _CELL = 'style="padding:2px 8px;border-bottom:1px solid #ddd;text-align:{align}"'
@@ -153,7 +154,7 @@ def proposal_row_html(row: dict, name: str = "", lang: str = "zh") -> str:
         new = fmt(row[c])
         old = fmt(row[f"old_{c}"]) if f"old_{c}" in row else new
         parts.append(f"{esc(t(f'widgets.{c}', lang))} {_arrow(old, new)}")
-    reason = row.get("reason_zh") if lang == "zh" and row.get("reason_zh") else row.get("reason")
+    reason = finding_text(row["reason_kind"], row["params"], lang) if "reason_kind" in row else None
     text = " · ".join(parts)
     return f"{text}<br><small>{esc(reason) if reason is not None else ''}</small>"
 

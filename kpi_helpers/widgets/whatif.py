@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..company import Company
-from ..scoring import pm_totals, score_values
-from .fragments import WEIGHT_COLUMNS, save_targets, write_new_csv
+from kpi_helpers.data.company import Company
+from kpi_helpers.engine.scoring import pm_totals, score_values
+from kpi_helpers.widgets.fragments import WEIGHT_COLUMNS, save_targets, write_new_csv
 
 LEVELS = ("threshold", "target", "stretch")
 

@@ -1,0 +1,56 @@
+"""`kpi-workbook score`: the scorecard of a period as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+
+from kpi_helpers.cli.common import choose_period, load, print_json, print_table, records
+from kpi_helpers.engine.evaluation import evaluate_period
+from kpi_helpers.errors import UsageError
+
+KPI_FIELDS = [
+    "pm_id",
+    "kpi_id",
+    "dimension",
+    "weight",
+    "actual",
+    "threshold",
+    "target",
+    "stretch",
+    "achievement",
+    "score",
+    "derived",
+]
+PM_FIELDS = ["pm_id", "total", "coverage", "band"]
+
+
+def main(args) -> int:
+    ds = load(args)
+    period = choose_period(ds, args.period)
+    result = evaluate_period(ds, period)
+    card, totals = result.card, result.totals
+    if args.pm:
+        wanted = [p.strip() for p in args.pm.split(",") if p.strip()]
+        unknown = sorted(set(wanted) - set(ds.people["pm_id"]))
+        if unknown:
+            raise UsageError(f"--pm: no product manager with id {', '.join(unknown)} in people.csv")
+        card, totals = card[card["pm_id"].isin(wanted)], totals[totals["pm_id"].isin(wanted)]
+    if args.format == "json":
+        print_json(
+            {"period": period, "kpis": records(card, KPI_FIELDS), "pms": records(totals, PM_FIELDS)}
+        )
+    elif args.format == "csv":
+        kpi_rows = card[KPI_FIELDS].assign(row="kpi", _o=0)
+        pm_rows = totals[PM_FIELDS].assign(row="pm_total", _o=1)
+        full = pd.concat([kpi_rows, pm_rows], ignore_index=True)
+        full = full.sort_values(["pm_id", "_o", "kpi_id"], kind="stable").drop(columns="_o")
+        full.insert(0, "period", period)
+        full = full[["period", "row", *KPI_FIELDS, "total", "coverage", "band"]]
+        full.to_csv(sys.stdout, index=False, float_format="%.10g")
+    else:
+        print_table(card[KPI_FIELDS].drop(columns=["derived"]), f"Scorecard {period}")
+        print()
+        print_table(totals[PM_FIELDS + ["kpis", "missing"]], "Totals per PM")
+    return 0

@@ -1,0 +1,1 @@
+"""Reading, checking and loading the data: schema, sources (folder, database), rules, validation."""

@@ -1,0 +1,287 @@
+"""Reading the data folder: CSV in any common encoding or XLSX, Chinese headers, typed tables."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi_helpers.data.schema import DIMENSION_ALIASES, DIRECTION_ALIASES, ROW, TABLES, Table
+from kpi_helpers.errors import Problem
+from kpi_helpers.periods import PeriodError, normalize_period
+
+
+@dataclass
+class RawTable:
+    """A table as text, one column per recognised header, plus the spreadsheet row numbers."""
+
+    file: str
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+
+def find_table_file(data_dir: Path, stem: str) -> Path | None:
+    """The CSV or XLSX file for a table (CSV wins when both exist)."""
+    for suffix in (".csv", ".xlsx", ".CSV", ".XLSX"):
+        p = Path(data_dir) / f"{stem}{suffix}"
+        if p.exists():
+            return p
+    return None
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str]:
+    """Decode CSV bytes as UTF-8 (with or without BOM), else GB18030; (text, encoding)."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return None, ""
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    return b"\x00" in head
+
+
+def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
+    """Read any CSV/XLSX as all-text cells; (frame, None) or (None, sentence saying what is wrong)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return None, f"cannot be read ({e.strerror}); check the path and permissions"
+    if not data.strip():
+        return None, "the file is empty; it needs at least a header row"
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() == ".xlsx":
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, header=None, engine="openpyxl")
+        except Exception:
+            return (
+                None,
+                "is not a readable XLSX workbook; save it again from Excel as .xlsx or .csv",
+            )
+        frame = frame.fillna("")
+        if frame.empty:
+            return None, "the workbook's first sheet is empty; put the header in row 1"
+        header = [str(h).strip() for h in frame.iloc[0]]
+        frame = frame.iloc[1:].reset_index(drop=True)
+        frame.columns = header
+        return frame.astype(str), None
+    if _looks_binary(data):
+        return None, "is a binary file, not CSV text; export the table as CSV (UTF-8) or XLSX"
+    text, enc = decode_bytes(data)
+    if text is None:
+        return None, "is neither UTF-8 nor GBK text; save it as 'CSV UTF-8' from Excel"
+    del text  # parse the bytes: pandas reads a large StringIO in quadratic time
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            encoding=enc,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except pd.errors.EmptyDataError:
+        return None, "the file is empty; it needs at least a header row"
+    except (pd.errors.ParserError, csv.Error) as e:
+        return (
+            None,
+            f"is not valid CSV ({str(e).strip().splitlines()[-1]}); check quotes and separators",
+        )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame, None
+
+
+def read_raw(path: Path, table: Table) -> RawTable:
+    """Read a table file as text with English column keys; missing required columns are problems."""
+    path = Path(path)
+    name = path.name
+    frame, err = read_frame(path)
+    if err:
+        return RawTable(
+            name,
+            pd.DataFrame(columns=[ROW]),
+            [Problem(name, 1 if "header" in err else None, "-", err)],
+        )
+    return text_table(name, frame, table)
+
+
+def text_table(
+    name: str,
+    frame: pd.DataFrame,
+    table: Table,
+    fix: str = "add a header '{}' in row 1",
+    rows: np.ndarray | None = None,
+) -> RawTable:
+    """A table read as text (from a file or a database) with English column keys.
+
+    Rows are numbered as a spreadsheet shows them, the first row after the header being row 2,
+    unless `rows` gives each row's number; a required column that is absent is a problem on
+    row 1 whose sentence ends with `fix`.
+    """
+    aliases = table.alias_map()
+    rename, seen = {}, set()
+    for col in frame.columns:
+        key = aliases.get(unicodedata.normalize("NFKC", col).strip().lower())
+        if key and key not in seen:
+            rename[col] = key
+            seen.add(key)
+    frame = frame[list(rename)].rename(columns=rename)
+    frame = frame.apply(lambda s: s.astype(str).str.strip())
+    frame[ROW] = np.arange(len(frame)) + 2 if rows is None else rows
+    blank = (
+        frame.drop(columns=[ROW]).eq("").all(axis=1)
+        if len(frame.columns) > 1
+        else pd.Series(True, frame.index)
+    )
+    frame = frame[~blank].reset_index(drop=True)
+    problems = [
+        Problem(name, 1, c, f"required column '{c}' is missing; {fix.format(c)}")
+        for c in table.required
+        if c not in frame.columns
+    ]
+    return RawTable(name, frame, problems)
+
+
+def _clean_number(s: pd.Series) -> pd.Series:
+    t = s.map(lambda v: unicodedata.normalize("NFKC", v)).str.replace(",", "", regex=False)
+    return t.str.replace("%", "", regex=False).str.strip()
+
+
+def coerce(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
+    """Type every known column; cells that cannot be read become <NA> and a problem each."""
+    out = (
+        pd.DataFrame({ROW: raw.frame[ROW].astype("int64")})
+        if ROW in raw.frame
+        else pd.DataFrame({ROW: []})
+    )
+    problems: list[Problem] = []
+    f = raw.frame
+    for col in table.columns:
+        if col.name not in f.columns:
+            out[col.name] = pd.Series(
+                [pd.NA] * len(f), dtype="object" if col.kind == "list" else "string"
+            )
+            if col.kind in ("float", "int"):
+                out[col.name] = pd.Series(np.nan, index=f.index, dtype="float64")
+            elif col.kind == "date":
+                out[col.name] = pd.Series(pd.NaT, index=f.index, dtype="datetime64[ns]")
+            continue
+        s = f[col.name].astype(str)
+        empty = s.eq("")
+        if col.kind in ("float", "int"):
+            values = pd.to_numeric(_clean_number(s).where(~empty, None), errors="coerce")
+            bad = values.isna() & ~empty
+            bad |= np.isinf(values.fillna(0))
+            values = values.where(~bad)
+            for i in np.flatnonzero(bad):
+                problems.append(
+                    Problem(
+                        raw.file,
+                        int(f[ROW].iat[i]),
+                        col.name,
+                        f"'{s.iat[i]}' is not a number; write a plain number such as 12.5",
+                    )
+                )
+            out[col.name] = values.astype("float64")
+        elif col.kind == "period":
+            vals = []
+            for i, v in enumerate(s):
+                if v == "":
+                    vals.append(pd.NA)
+                    continue
+                try:
+                    vals.append(normalize_period(v))
+                except PeriodError as e:
+                    vals.append(pd.NA)
+                    problems.append(Problem(raw.file, int(f[ROW].iat[i]), col.name, str(e)))
+            out[col.name] = pd.Series(vals, index=f.index, dtype="string")
+        elif col.kind == "date":
+            values = parse_dates(s.where(~empty, None))
+            bad = values.isna() & ~empty
+            for i in np.flatnonzero(bad):
+                problems.append(
+                    Problem(
+                        raw.file,
+                        int(f[ROW].iat[i]),
+                        col.name,
+                        f"'{s.iat[i]}' is not a date; write it as YYYY-MM-DD",
+                    )
+                )
+            out[col.name] = values
+        elif col.kind == "list":
+            out[col.name] = s.map(
+                lambda v: tuple(p.strip() for p in v.replace("；", ";").split(";") if p.strip())
+            )
+        else:
+            out[col.name] = s.where(~empty, pd.NA).astype("string")
+    return out, problems
+
+
+def parse_dates(s: pd.Series) -> pd.Series:
+    """Parse a text column of dates written in mixed formats (ISO, 2026/7/1, 2026年7月1日...)."""
+    t = s.astype("string").str.strip()
+    t = t.str.replace(r"(\d{4})年(\d{1,2})月(\d{1,2})日?", r"\1-\2-\3", regex=True)
+    t = t.str.replace("/", "-", regex=False).str.replace(".", "-", regex=False)
+    out = pd.to_datetime(t, errors="coerce", format="ISO8601")
+    rest = out.isna() & t.notna()
+    if rest.any():
+        out[rest] = pd.to_datetime(t[rest], errors="coerce", format="mixed", dayfirst=False)
+    return out.astype("datetime64[ns]").dt.tz_localize(None) if hasattr(out, "dt") else out
+
+
+def unescape_text(s: pd.Series) -> pd.Series:
+    """HTML entities as real exports contain them (&amp; &#39;) turned back into characters."""
+    return s.map(lambda v: html.unescape(v) if isinstance(v, str) else v).astype("string")
+
+
+def normalize_directions(s: pd.Series) -> pd.Series:
+    return (
+        s.str.strip()
+        .str.lower()
+        .map(lambda v: DIRECTION_ALIASES.get(v, v) if isinstance(v, str) else v)
+        .astype("string")
+    )
+
+
+def source_table(source, name: str) -> tuple[pd.DataFrame, list[Problem], Path | None]:
+    """load_table from a FolderSource or a db.DatabaseSource; the path is None for a database."""
+    table = TABLES[name]
+    raw, path = source.raw(name)
+    if raw is None:
+        empty = RawTable(
+            source.label(name),
+            pd.DataFrame(
+                {
+                    ROW: pd.Series([], dtype="int64"),
+                    **{c: pd.Series([], dtype=str) for c in table.required},
+                }
+            ),
+        )
+        typed, _ = coerce(empty, table)
+        if table.optional_file:
+            return typed, [], None
+        return (
+            typed,
+            [Problem(source.label(name), None, "-", source.missing(name))],
+            None,
+        )
+    typed, problems = coerce(raw, table)
+    if "direction" in typed:
+        typed["direction"] = normalize_directions(typed["direction"])
+    if "dimension" in typed:
+        # the Chinese dimension names (用户增长) are accepted for their keys
+        dims = typed["dimension"].str.strip()
+        typed["dimension"] = dims.map(DIMENSION_ALIASES).fillna(dims.str.lower()).astype("string")
+    if name == "feedback":
+        for col in ("text", "product", "channel"):
+            typed[col] = unescape_text(typed[col])
+    return typed, raw.problems + problems, path

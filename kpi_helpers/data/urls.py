@@ -1,0 +1,80 @@
+"""Database URLs: telling one from a folder path, hiding its password, handing it to workers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from pathlib import Path
+
+# A password shown as *** in a URL is taken from this variable when it holds the same URL with
+# the real password: the runner hands it to report kernels this way, so no notebook stores it.
+URL_ENV = "KPI_WORKBOOK_DATA_URL"
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+://")
+
+
+_PASSWORD = re.compile(r"^([^:/]+://[^:@/]*:)[^@]*@")
+
+
+def is_database_url(text: str | os.PathLike) -> bool:
+    """True for a SQLAlchemy URL (`dialect[+driver]://...`), False for a folder path."""
+    return bool(_URL.match(str(text).strip()))
+
+
+def public_url(url: str) -> str:
+    """The URL with its password shown as ***, for messages, logs, manifests and reports."""
+    return _PASSWORD.sub(r"\1***@", url.strip())
+
+
+def connect_url(url: str) -> str:
+    """The URL to connect with: a *** password filled in from $KPI_WORKBOOK_DATA_URL."""
+    url = url.strip()
+    secret = os.environ.get(URL_ENV, "").strip()
+    if secret and secret != url and public_url(secret) == url:
+        return secret
+    return url
+
+
+def absolute_url(url: str) -> str:
+    """The URL with a relative SQLite file made absolute (report kernels run in notebooks/)."""
+    path = sqlite_file(url)
+    if path is None or path.is_absolute():
+        return url.strip()
+    from sqlalchemy.engine import make_url
+
+    return make_url(url.strip()).set(database=str(path.resolve())).render_as_string(False)
+
+
+@contextlib.contextmanager
+def url_for_workers(url: str | None):
+    """Put a URL's password where connect_url finds it, for processes started in this block."""
+    if not url or public_url(url) == url:
+        yield
+        return
+    before = os.environ.get(URL_ENV)
+    os.environ[URL_ENV] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(URL_ENV, None)
+        else:
+            os.environ[URL_ENV] = before
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a sqlite:/// URL (None for other databases and in-memory SQLite)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url.strip())
+    except Exception:
+        return None
+    db = parsed.database
+    if parsed.get_backend_name() != "sqlite" or db in (None, "", ":memory:"):
+        return None
+    if db.startswith("file:"):  # a URI filename: SQLite parses it, so leave it as written
+        return None
+    return Path(db).expanduser()

@@ -1,0 +1,245 @@
+"""Turning executed notebooks into offline HTML pages and publishing a period's folder atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from kpi_helpers import __version__
+from kpi_helpers.config import PACKAGE_DIR
+from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.publish.page_frame import finish_page, head_html, header_html
+
+TEMPLATE_NAME = "kpi_report"  # kpi_helpers/templates/kpi_report/: extends JupyterLab's "lab"
+# Cell tags a notebook author can use to keep a cell or its output out of the published page.
+REMOVE_CELL_TAGS = {"remove_cell", "remove-cell"}
+REMOVE_OUTPUT_TAGS = {"remove_output", "remove-output"}
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page of one run shows around the notebook: company, period, language, origin."""
+
+    company: str
+    period: str
+    lang: str
+    back: str  # text of the link to index.html
+    footer: str
+    made: str = ""  # when the run started ("2026-10-02 08:00"); empty: when the page is exported
+
+
+def report_css() -> str:
+    """The stylesheet shared by index.html and every report page (inlined, never linked)."""
+    return (resources.files(__package__) / "templates" / TEMPLATE_NAME / "report.css").read_text(
+        encoding="utf-8"
+    )
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags=REMOVE_CELL_TAGS, remove_all_outputs_tags=REMOVE_OUTPUT_TAGS
+        ),
+        enabled=True,
+    )
+    return exporter
+
+
+def _readers_view(nb) -> None:
+    """Drop what a manager should not see: stderr (warnings, logs), errors, counts, empty cells."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = None
+        cell.outputs = [
+            o
+            for o in cell.outputs
+            if o.output_type != "error" and not (o.output_type == "stream" and o.name == "stderr")
+        ]
+        for output in cell.outputs:
+            if "execution_count" in output:
+                output.execution_count = None
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.outputs]
+
+
+def export_report(nb, title: str, page: PageContext, depth: int = 0) -> str:
+    """The HTML page of an executed notebook: outputs and narrative only, no code, fully offline.
+
+    The page gets the shared header (company, report title, period, date made), a table of
+    contents of its H2 sections and a policy that stops any script or network load.
+
+    Args:
+        nb: the executed notebook (modified in place: stderr and empty code cells are removed).
+        title: the report's title; the page title is "<title> · <period>".
+        page: the run's company, period, language, footer and time.
+        depth: how many folders below index.html the page lives (pm/ pages: 1).
+
+    Returns:
+        The page as one self-contained HTML string.
+    """
+    _readers_view(nb)
+    kpi = {
+        "head": head_html(f"{title} · {page.period}", page.lang, report_css()),
+        "header": header_html(
+            page.company, page.period, title, page.made, page.lang, "../" * depth + "index.html"
+        ),
+        "footer": page.footer,
+    }
+    body, _ = _exporter().from_notebook_node(nb, resources={"kpi": kpi})
+    return finish_page(body, page.lang)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def digest_of(value) -> str:
+    """sha256 of any JSON-able value (keys sorted), e.g. a dict of file hashes."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """sha256 over the kpi_helpers package files, so a code change re-runs every notebook."""
+    files = sorted(
+        p
+        for p in PACKAGE_DIR.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
+    return digest_of({str(p.relative_to(PACKAGE_DIR)): sha256_file(p) for p in files})
+
+
+@lru_cache(maxsize=1)
+def versions() -> dict[str, str]:
+    """Versions of what made the reports, for the manifest."""
+    found = {"python": platform.python_version(), "kpi_helpers": __version__}
+    for dist in ("pandas", "papermill", "nbconvert", "nbclient", "ipykernel", "matplotlib"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = None
+    return found
+
+
+def write_json(path: Path, obj: dict) -> None:
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest.json of a published period folder, or None when absent or unreadable."""
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def period_lock(out_dir: Path, period: str) -> Iterator[None]:
+    """Hold reports/.<period>.lock so two runs (say, cron and a person) never publish at once."""
+    lock = FileLock(str(out_dir / f".{period}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise KpiWorkbookError(
+            f"another run is writing {out_dir / period} right now; wait for it to finish and run again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def remove_leftovers(out_dir: Path, period: str) -> None:
+    """Delete temporary folders of earlier runs of this period that were killed mid-way.
+
+    A run killed between the two renames of replace_folder leaves no reports/<period>/ but the
+    previous reports in .old-<period>-*: those are put back first, so nothing published is lost.
+    Only call this while holding period_lock: then no living run owns them.
+    """
+    target = out_dir / period
+    olds = sorted(out_dir.glob(f".old-{period}-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not target.exists():
+        os.replace(olds.pop(), target)
+    for folder in [*out_dir.glob(f".tmp-{period}-*"), *olds]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def build_folder(out_dir: Path, period: str) -> Iterator[Path]:
+    """A fresh folder beside reports/<period>/ (same filesystem, so renames are atomic).
+
+    It is deleted on every exit unless it was published or kept (moved away) before.
+    """
+    build = Path(tempfile.mkdtemp(prefix=f".tmp-{period}-", dir=out_dir))
+    # mkdtemp makes the folder private (0700); the published folder is readable like any other
+    # (a web server or a colleague's account may serve or read the reports).
+    umask = os.umask(0o022)
+    os.umask(umask)
+    build.chmod(0o777 & ~umask)
+    try:
+        yield build
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def replace_folder(build: Path, target: Path) -> None:
+    """Make `build` the new `target`: old -> .old-*, new -> target, delete old.
+
+    Readers see either the old or the new folder, never a half-written one; only between the
+    two renames is `target` briefly absent. If the second rename fails, the old folder returns.
+    """
+    old = None
+    if target.exists():
+        old = target.parent / f".old-{target.name}-{secrets.token_hex(4)}"
+        os.replace(target, old)
+    try:
+        os.replace(build, target)
+    except OSError:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def failed_folder(out_dir: Path, period: str) -> Path:
+    """Where a failed run of `period` keeps its work for debugging: reports/<period>.failed/."""
+    return out_dir / f"{period}.failed"
+
+
+def keep_failed(build: Path, out_dir: Path, period: str) -> Path:
+    """Move a failed run's folder (executed notebooks, manifest) to reports/<period>.failed/."""
+    kept = failed_folder(out_dir, period)
+    shutil.rmtree(kept, ignore_errors=True)
+    os.replace(build, kept)
+    return kept

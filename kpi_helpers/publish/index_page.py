@@ -1,0 +1,218 @@
+"""index.html of a published period: the executive summary and links to every report."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote
+
+import pandas as pd
+
+from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.publish.html import report_css
+from kpi_helpers.publish.page_frame import MAIN_ID, finish_page, head_html, header_html
+from kpi_helpers.report.i18n import band_name, localized, t
+from kpi_helpers.report.summary import ExecutiveSummary, executive_summary
+from kpi_helpers.report.tables import format_number, format_share, is_missing
+
+FEEDBACK_REPORT = "04_feedback"
+REVIEW_REPORT = "06_review"
+
+
+def _text(key: str, lang: str, **params) -> str:
+    """Catalogue text with data values filled in, escaped once as a whole for HTML."""
+    return escape(t(key, lang, **params))
+
+
+def _link(href: str, label: str) -> str:
+    return f'<a href="{escape(quote(href), quote=True)}">{escape(label)}</a>'
+
+
+def _tile(label: str, value: str, note: str = "") -> str:
+    note_html = f'<p class="kpi-tile-note">{escape(note)}</p>' if note else ""
+    return (
+        f'<div class="kpi-tile"><p class="kpi-tile-label">{escape(label)}</p>'
+        f'<p class="kpi-tile-value">{escape(value)}</p>{note_html}</div>'
+    )
+
+
+def _nps_note(nps: dict, lang: str) -> str:
+    interval = f"95% {format_number(nps['low'], 1)} – {format_number(nps['high'], 1)}"
+    change = nps["change"]
+    if is_missing(change):
+        return interval
+    arrow = "▲" if change > 0 else ("▼" if change < 0 else "=")
+    sign = "+" if change > 0 else ""
+    return f"{interval} · {arrow} {sign}{format_number(change, 1)} ({nps['previous']})"
+
+
+def _tiles(summary: ExecutiveSummary, lang: str) -> str:
+    company = summary.company
+    tiles = [
+        _tile(
+            t("index.company_total", lang),
+            format_number(company["total"], 1),
+            band_name(company["band"], lang),
+        ),
+        _tile(
+            t("index.pms_scored", lang),
+            str(company["pms"]),
+            f"{t('index.coverage', lang)} {format_share(company['coverage'])}",
+        ),
+    ]
+    if summary.nps is not None:
+        tiles.append(
+            _tile(
+                t("index.nps_tile", lang),
+                format_number(summary.nps["nps"], 1),
+                _nps_note(summary.nps, lang),
+            )
+        )
+    tiles.append(_tile(t("index.proposal_tile", lang), str(summary.proposal_changed)))
+    return '<div class="kpi-tiles">' + "".join(tiles) + "</div>"
+
+
+def _bands_table(company: dict, lang: str) -> str:
+    most = max(company["bands"].values(), default=0) or 1
+    rows = []
+    for band, count in company["bands"].items():
+        width = round(100 * count / most)
+        rows.append(
+            f'<tr><th scope="row">{escape(band_name(band, lang))}</th>'
+            f'<td class="num">{count}</td>'
+            f'<td class="kpi-barcell"><div class="kpi-barfill" style="width:{width}%"></div></td></tr>'
+        )
+    return (
+        f'<table class="kpi-table"><caption>{_text("index.bands", lang)}</caption>'
+        f'<thead><tr><th scope="col">{_text("index.band", lang)}</th>'
+        f'<th scope="col" class="num">{_text("index.count", lang)}</th>'
+        f'<th scope="col"><span class="kpi-visually-hidden">{_text("index.bands", lang)}</span></th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _section(heading: str, *body: str) -> list[str]:
+    return ["<section>", f"<h2>{escape(heading)}</h2>", *body, "</section>"]
+
+
+def _list(items: list[str], empty: str, css: str) -> str:
+    if not items:
+        return f"<p>{escape(empty)}</p>"
+    return f'<ol class="{css}">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ol>"
+
+
+def _see(job, lang: str) -> str:
+    return (
+        f'<p class="kpi-see">{_text("index.see", lang)} {_link(job.html, job.title)}</p>'
+        if job
+        else ""
+    )
+
+
+def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=frozenset()) -> str:
+    people = {row["pm_id"]: row for _, row in ds.people.iterrows()}
+    totals = totals.set_index("pm_id")
+    points = t("common.unit_points", lang)
+    rows = [
+        f'<table class="kpi-table" aria-label="{_text("index.pm_reports", lang)}"><thead><tr>'
+        f'<th scope="col">{_text("index.pm", lang)}</th><th scope="col">{_text("index.team", lang)}</th>'
+        f'<th scope="col" class="num">{_text("index.total", lang)}</th>'
+        f'<th scope="col">{_text("index.band", lang)}</th>'
+        "</tr></thead><tbody>"
+    ]
+    for job in pm_jobs:
+        person = people.get(job.pm_id, pd.Series({"name": job.pm_id}))
+        team = "" if is_missing(person.get("team")) else localized(person, "team", lang)
+        band = totals["band"].get(job.pm_id)
+        name = localized(person, "name", lang)
+        if job.name in failed:  # no page was published: the name, unlinked, marked as failed
+            label = (
+                f'{escape(name)} <span class="kpi-failed">({_text("index.report_failed", lang)})'
+                "</span>"
+            )
+        else:
+            label = _link(job.html, name)
+        rows.append(
+            f'<tr><th scope="row">{label}</th>'
+            f"<td>{escape(team)}</td>"
+            f'<td class="num">{escape(format_number(totals["total"].get(job.pm_id), 1, points))}</td>'
+            f"<td>{escape(band_name(None if is_missing(band) else band, lang))}</td></tr>"
+        )
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=frozenset()) -> str:
+    """The landing page of reports/<period>/ as one self-contained HTML string.
+
+    Args:
+        ds: the data set the run used.
+        period: the run's period.
+        lang: "zh" or "en"; every text comes from the catalogue's `index` and `page` sections.
+        jobs: the run's NotebookJobs (company reports, then one per PM) for the links.
+        made: created, data_dir, digest (short sha256 of the inputs), version.
+        failed: names of PM jobs that failed in a partial run: listed as failed, without links.
+    """
+    summary = executive_summary(ds, period, lang)
+    company = ds.company.display_name(lang)
+    title = t("index.title", lang, company=company)
+    company_jobs = [j for j in jobs if j.pm_id is None]
+    pm_jobs = [j for j in jobs if j.pm_id is not None]
+    by_stem = {j.name: j for j in company_jobs}
+    review_job, feedback_job = by_stem.get(REVIEW_REPORT), by_stem.get(FEEDBACK_REPORT)
+
+    if summary.company["pms"]:
+        overview = [_tiles(summary, lang), _bands_table(summary.company, lang)]
+    else:
+        overview = [f"<p>{_text('index.no_scores', lang)}</p>"]
+    more = ""
+    if summary.more_findings and review_job:
+        more = (
+            f'<p class="kpi-see">{_text("index.more_findings", lang, n=summary.more_findings)} '
+            f"{_link(review_job.html, review_job.title)}</p>"
+        )
+    parts = [
+        head_html(f"{title} · {period}", lang, report_css()),
+        '<body class="kpi-index">',
+        header_html(company, period, title, made.get("created", ""), lang),
+        f'<main id="{MAIN_ID}">',
+        f"<h1>{escape(title)} · {escape(period)}</h1>",
+        *_section(t("index.summary", lang), *overview),
+        *_section(
+            t("index.praise_title", lang),
+            _list(summary.praise, t("index.no_praise", lang), "kpi-praise"),
+        ),
+        *_section(
+            t("index.act_title", lang),
+            _list(summary.act, t("index.no_act", lang), "kpi-act"),
+            more,
+        ),
+        *_section(
+            t("index.satisfaction_title", lang),
+            f"<p>{escape(summary.satisfaction or t('index.no_feedback', lang, period=period))}</p>",
+            _see(feedback_job, lang),
+        ),
+        *_section(
+            t("index.proposal_title", lang),
+            f"<p>{escape(summary.proposal)}</p>",
+            _see(review_job, lang),
+        ),
+        *_section(
+            t("index.reports", lang),
+            f"<h3>{_text('index.company_reports', lang)}</h3>",
+            '<ul class="kpi-reports">',
+            *[f"<li>{_link(j.html, j.title)}</li>" for j in company_jobs],
+            "</ul>",
+            *(
+                [
+                    f"<h3>{_text('index.pm_reports', lang)}</h3>",
+                    _pm_table(ds, summary.totals, pm_jobs, lang, failed),
+                ]
+                if pm_jobs
+                else []
+            ),
+        ),
+        "</main>",
+        f'<footer class="kpi-footer">{_text("index.made", lang, **made)}</footer>',
+        "</body></html>",
+    ]
+    return finish_page("\n".join(p for p in parts if p) + "\n", lang)

@@ -1,0 +1,96 @@
+"""PDF copies of the published pages, printed by the installed Chromium (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from kpi_helpers.errors import KpiWorkbookError
+
+CHROMIUM_ENV = "KPI_WORKBOOK_CHROMIUM"  # a browser other than the one on PATH
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Headless, offline and quiet: no first-run, sync, component or background network traffic.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-pdf-header-footer",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+PRINT_TIMEOUT = 120  # seconds for one page
+
+
+def find_chromium() -> str:
+    """The Chromium to print with: $KPI_WORKBOOK_CHROMIUM, else chromium (or Chrome) on PATH.
+
+    Raises:
+        KpiWorkbookError: no browser found, in one sentence that says how to get one.
+    """
+    wanted = os.environ.get(CHROMIUM_ENV)
+    if wanted:
+        found = shutil.which(wanted)
+        if found:
+            return found
+        raise KpiWorkbookError(
+            f"--pdf needs Chromium, but {CHROMIUM_ENV}={wanted} is not an executable; "
+            "point it at chromium or unset it"
+        )
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise KpiWorkbookError(
+        "--pdf needs Chromium to print the reports, and none is installed; install it "
+        "(apt-get install chromium) or run without --pdf"
+    )
+
+
+def print_pdf(chromium: str, html: Path, pdf: Path) -> Path:
+    """Print one HTML file to `pdf` with a fresh, throw-away browser profile."""
+    with tempfile.TemporaryDirectory(prefix="kpi-workbook-chromium-") as profile:
+        cmd = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf}",
+            Path(html).resolve().as_uri(),
+        ]
+        try:
+            done = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=PRINT_TIMEOUT, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise KpiWorkbookError(
+                f"printing {html.name} to PDF took longer than {PRINT_TIMEOUT} s; run again"
+            ) from None
+    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        last = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
+        raise KpiWorkbookError(
+            f"Chromium could not print {html.name} to PDF (exit {done.returncode}: {last[0][:200]})"
+        )
+    return pdf
+
+
+def print_pages(folder: Path, pages: list[str], chromium: str, workers: int = 2) -> list[str]:
+    """Print every page of `folder` (index.html, 01_strategy.html, pm/PM01.html ...) beside it.
+
+    Returns:
+        The PDFs written, relative to `folder` (pm/PM01.pdf ...), in the pages' order.
+    """
+    folder = Path(folder)
+    targets = [str(Path(p).with_suffix(".pdf")) for p in pages]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        list(
+            pool.map(
+                lambda pair: print_pdf(chromium, folder / pair[0], folder / pair[1]),
+                zip(pages, targets, strict=True),
+            )
+        )
+    return targets

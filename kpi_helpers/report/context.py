@@ -1,0 +1,288 @@
+"""What every notebook starts from: the data folder, the period, its evaluation and the report language."""
+
+from __future__ import annotations
+
+import copy
+import os
+import pickle
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_helpers.config import DATASET_ENV, NOTEBOOKS_DIR, PROJECT_ROOT, REUSE_ENV
+from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.data.folder import folder_fingerprint
+from kpi_helpers.data.load import load_dataset
+from kpi_helpers.data.urls import is_database_url
+from kpi_helpers.engine.evaluation import PeriodEvaluation, all_actuals, evaluate_period
+from kpi_helpers.engine.goal_tree import strategy_changes, strategy_nodes
+from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.periods import (
+    PeriodError,
+    normalize_period,
+    parse_period,
+    previous_period,
+    sort_periods,
+)
+from kpi_helpers.report import narrative
+from kpi_helpers.report.i18n import LANGUAGES, band_name, dimension_name, localized, t
+
+
+class ReportError(KpiWorkbookError):
+    """A notebook parameter that cannot work (unknown period, PM or language)."""
+
+
+def resolve_data_dir(data_dir: str | Path, cwd: Path | None = None) -> Path:
+    """An absolute data folder; a relative one is taken from the project root.
+
+    The project root is the parent of the notebooks' folder: when the kernel runs inside a
+    `notebooks` folder (Jupyter and papermill start kernels there) that is the working folder's
+    parent, otherwise the working folder if it holds the data, else the package's project root.
+    """
+    path = Path(data_dir or "data").expanduser()
+    if path.is_absolute():
+        return path
+    cwd = Path.cwd() if cwd is None else cwd
+    candidates = []
+    if cwd.name == NOTEBOOKS_DIR.name or any(cwd.glob("0[1-6]_*.ipynb")):
+        candidates.append(cwd.parent / path)
+    candidates += [cwd / path, PROJECT_ROOT / path]
+    for c in candidates:
+        if c.is_dir():
+            return c.resolve()
+    return candidates[0].resolve()
+
+
+@dataclass
+class ReportContext:
+    """One report's inputs: dataset, period, evaluation, language and optional PM, plus name look-ups."""
+
+    ds: Dataset
+    period: str
+    lang: str
+    pm: str = ""
+    interactive: bool = False
+    evaluation: PeriodEvaluation = field(init=False)
+    _evaluations: dict[str, PeriodEvaluation] = field(init=False, default_factory=dict)
+    _names: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.evaluation = self.evaluate(self.period)
+
+    @cached_property
+    def actuals(self) -> pd.DataFrame:
+        """actuals.csv plus the actuals derived from feedback and reviews."""
+        return all_actuals(self.ds)
+
+    @property
+    def previous(self) -> str | None:
+        """The previous period when it has actuals, else None."""
+        return self.evaluation.previous
+
+    @cached_property
+    def history(self) -> list[str]:
+        """Periods with actuals up to and including this one, oldest first."""
+        now = parse_period(self.period).ordinal
+        periods = sort_periods(self.actuals["period"].dropna())
+        return [p for p in periods if parse_period(p).ordinal <= now]
+
+    def evaluate(self, period: str) -> PeriodEvaluation:
+        """The evaluation of any period (cached; this period's is `evaluation`)."""
+        if period not in self._evaluations:
+            self._evaluations[period] = evaluate_period(self.ds, period, self.actuals)
+        return self._evaluations[period]
+
+    @property
+    def evaluations(self) -> dict[str, PeriodEvaluation]:
+        """The evaluation of every period in `history`, oldest first (for trends)."""
+        return {p: self.evaluate(p) for p in self.history}
+
+    @property
+    def previous_totals(self) -> pd.DataFrame | None:
+        """PM totals of the previous period, or None when it has no actuals."""
+        return self.evaluate(self.previous).totals if self.previous else None
+
+    @property
+    def calendar_previous(self) -> str:
+        """The period just before this one in the cadence (whether or not it has data)."""
+        return previous_period(self.period)
+
+    @cached_property
+    def nodes(self) -> pd.DataFrame:
+        """The strategy tree of the period (goal_tree.strategy_nodes)."""
+        return strategy_nodes(self.ds.company, self.ds.kpis, self.period)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """What changed in the strategy and the KPI set since the calendar previous period."""
+        c = self.ds
+        return strategy_changes(c.company, c.kpis, c.targets, self.period, self.calendar_previous)
+
+    def title(self, report: str) -> str:
+        """The report's H1: company, period, report title (and the PM's name when set)."""
+        pm_name = self.pm_name(self.pm) if self.pm else ""
+        return narrative.title(report, self.company_name, self.period, self.lang, pm_name)
+
+    @property
+    def company_name(self) -> str:
+        return self.ds.company.display_name(self.lang)
+
+    @property
+    def pm_ids(self) -> list[str]:
+        """The PMs of the report: the one asked for, else everyone with KPIs this period."""
+        if self.pm:
+            return [self.pm]
+        scored = set(self.evaluation.card["pm_id"].dropna())
+        return [p for p in self.ds.people["pm_id"] if p in scored] or sorted(scored)
+
+    @property
+    def detail_pm_ids(self) -> list[str]:
+        """The PMs a company page shows one by one: all of them up to DETAIL_PMS, else none
+        (each PM's detail is then on their own page; see pm_pages_note)."""
+        return self.pm_ids if self.pm or len(self.pm_ids) <= DETAIL_PMS else []
+
+    def pm_pages_note(self) -> str:
+        """A sentence linking each PM's page when the company page leaves their detail out."""
+        if self.detail_pm_ids:
+            return ""
+        return narrative.pm_pages_note(self.pm_ids, self.pm_names(), self.lang)
+
+    def t(self, key: str, **params) -> str:
+        return t(key, self.lang, **params)
+
+    def pm_names(self) -> dict[str, str]:
+        """pm_id -> display name in the report's language (made once per language)."""
+        if self.lang not in self._names:
+            people = self.ds.people
+            self._names[self.lang] = {
+                pm: localized(row, "name", self.lang)
+                for pm, row in zip(people["pm_id"], people.to_dict("records"), strict=True)
+            }
+        return self._names[self.lang]
+
+    def pm_name(self, pm_id: str) -> str:
+        return self.pm_names().get(pm_id, str(pm_id))
+
+    def kpi_name(self, kpi_id: str) -> str:
+        row = self.ds.kpis[self.ds.kpis["kpi_id"] == kpi_id]
+        return localized(row.iloc[0], "name", self.lang) if len(row) else str(kpi_id)
+
+    def dimension(self, key: str) -> str:
+        return dimension_name(key, self.lang)
+
+    def band(self, band: str | None) -> str:
+        return band_name(band, self.lang)
+
+    def for_detail(self, frame: pd.DataFrame, column: str = "pm_id") -> pd.DataFrame:
+        """Rows of `frame` for the PMs the page shows one by one (detail_pm_ids)."""
+        return frame[frame[column].isin(self.detail_pm_ids)]
+
+    def for_pm(self, frame: pd.DataFrame, column: str = "pm_id") -> pd.DataFrame:
+        """Rows of `frame` for the report's PM (all rows when no PM is set)."""
+        if not self.pm or frame is None or column not in frame:
+            return frame
+        return frame[frame[column] == self.pm]
+
+
+_REUSE_MAX = 4
+# Company pages show PM-by-PM sections up to this many PMs; beyond, the PMs' own pages do.
+DETAIL_PMS = 12
+_reused: OrderedDict[tuple, ReportContext] = OrderedDict()
+
+
+def open_period(
+    data_dir: str | Path = "data",
+    period: str = "",
+    lang: str = "zh",
+    pm: str = "",
+    interactive: bool = False,
+) -> ReportContext:
+    """Load and validate the data folder and evaluate the period; the notebooks' first call.
+
+    In a report kernel (KPI_WORKBOOK_REUSE_DATA=1, which `kpi-workbook run` sets) the loaded
+    data and the period's evaluation are kept and shared by the following notebooks of the same
+    period, as long as no file of the data folder has changed (name, size and modification time
+    are compared). A database source is read afresh by every notebook.
+
+    Args:
+        data_dir: the data folder (relative paths are taken from the project root), or a
+            database URL holding the same tables (kpi_helpers.data.database).
+        period: e.g. "2026-Q3"; empty means the latest period with actuals.
+        lang: "zh" or "en"; empty means the company's default language.
+        pm: a pm_id to report on one PM only; empty for everyone.
+        interactive: show controls where a notebook offers them.
+    Returns:
+        A ReportContext. Raises DataError for bad data, ReportError for bad parameters.
+    """
+    source = str(data_dir) if is_database_url(data_dir) else resolve_data_dir(data_dir)
+    key = _reuse_key(source, period)
+    base = _reused.get(key) if key else None
+    if base is None:
+        ds = _load(source, key)
+        base = ReportContext(ds, _choose_period(ds, period), _check_lang(ds, lang))
+        if key:
+            _reused[key] = base
+            while len(_reused) > _REUSE_MAX:
+                _reused.popitem(last=False)
+    # A shallow copy: the data and the evaluations are shared, the report's own choices are not.
+    ctx = copy.copy(base)
+    ctx.lang = _check_lang(base.ds, lang)
+    ctx.pm = _check_pm(base.ds, pm)
+    ctx.interactive = interactive
+    return ctx
+
+
+def _reuse_key(source: str | Path, period: str) -> tuple | None:
+    """What a kept evaluation depends on: the folder's files and the period (None: no reuse)."""
+    if os.environ.get(REUSE_ENV) != "1" or not isinstance(source, Path) or not source.is_dir():
+        return None
+    return folder_fingerprint(source), (period or "").strip()
+
+
+def _load(source: str | Path, key: tuple | None) -> Dataset:
+    """The data set: the run's own copy when it handed one over for this very folder state."""
+    handed = os.environ.get(DATASET_ENV)
+    if key and handed and Path(handed).is_file():
+        with open(handed, "rb") as f:
+            fingerprint, ds = pickle.load(f)
+        if fingerprint == key[0]:
+            return ds
+    return load_dataset(source)
+
+
+def _check_lang(ds: Dataset, lang: str) -> str:
+    lang = (lang or ds.company.language or "zh").strip().lower()
+    if lang not in LANGUAGES:
+        raise ReportError(f"lang = '{lang}' is not a report language; use 'zh' or 'en'")
+    return lang
+
+
+def _choose_period(ds: Dataset, period: str) -> str:
+    if not (period or "").strip():
+        if ds.latest_period is None:
+            raise ReportError(
+                "actuals.csv has no rows, so there is no period to report; add actuals or set period"
+            )
+        return ds.latest_period
+    try:
+        period = normalize_period(period)
+    except PeriodError as e:
+        raise ReportError(f"period: {e}") from None
+    known = set(ds.periods) | set(ds.targets["period"].dropna())
+    if period not in known:
+        have = ", ".join(ds.periods) or "none"
+        raise ReportError(
+            f"period = '{period}' has no actuals or targets in the data; periods with actuals: {have}"
+        )
+    return period
+
+
+def _check_pm(ds: Dataset, pm: str) -> str:
+    pm = (pm or "").strip()
+    if pm and pm not in set(ds.people["pm_id"]):
+        have = ", ".join(ds.people["pm_id"].astype(str))
+        raise ReportError(f"pm = '{pm}' is not in people.csv; known pm_id values: {have}")
+    return pm

@@ -1,0 +1,63 @@
+"""Report text in Chinese and English: one string catalogue per language, looked up by key."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from kpi_helpers.data.schema import DIMENSION_NAMES
+
+LANGUAGES = ("zh", "en")
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The flat key -> text mapping of a language (nested YAML keys joined with dots)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown report language '{lang}'; use zh or en")
+    raw = (
+        yaml.safe_load(
+            (Path(__file__).parent / "locales" / f"{lang}.yaml").read_text(encoding="utf-8")
+        )
+        or {}
+    )
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, node) -> None:
+        for k, v in node.items():
+            key = f"{prefix}.{k}" if prefix else str(k)
+            if isinstance(v, dict):
+                walk(key, v)
+            else:
+                flat[key] = str(v)
+
+    walk("", raw)
+    column = 0 if lang == "zh" else 1
+    flat.update({f"dimension.{k}": names[column] for k, names in DIMENSION_NAMES.items()})
+    return flat
+
+
+def t(key: str, lang: str = "zh", **params) -> str:
+    """The text of `key` in `lang`, with {placeholders} filled from params."""
+    text = catalogue(lang)[key]
+    return text.format(**params) if params else text
+
+
+def dimension_name(key: str, lang: str = "zh") -> str:
+    return catalogue(lang).get(f"dimension.{key}", key)
+
+
+def band_name(band: str | None, lang: str = "zh") -> str:
+    if band is None:
+        return "-"
+    return catalogue(lang).get(f"band.{band}", str(band))
+
+
+def localized(row, field: str, lang: str) -> str:
+    """A data value's display name: `<field>_en` in English when given, else `<field>`."""
+    en = row.get(f"{field}_en") if hasattr(row, "get") else None
+    if lang == "en" and isinstance(en, str) and en.strip():
+        return en
+    return str(row.get(field) if hasattr(row, "get") else row)

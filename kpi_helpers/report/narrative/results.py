@@ -1,0 +1,224 @@
+"""Computed sentences of the evaluation and review reports: totals, bands, KPIs, movers, trends."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi_helpers.report.i18n import band_name, t
+from kpi_helpers.report.narrative.base import join, kind_name, md, num, sentences, signed
+from kpi_helpers.report.tables import format_share, is_missing
+
+
+def alt_lights(name: str, rows: pd.DataFrame, lang: str) -> str:
+    """Alt text of a PM's KPI chart: every KPI with its points and traffic light in words."""
+    items = [
+        f"{r.label} {num(r.score, 0)} {t('common.status.' + r.status, lang)}"
+        for r in rows.itertuples(index=False)
+    ]
+    return (
+        t("nb05.alt_kpis", lang, name=name)
+        + t("common.colon", lang)
+        + t("common.list_join", lang).join(items)
+    )
+
+
+# --- 05 evaluation -----------------------------------------------------------------------------
+
+
+def evaluation_summary(
+    totals: pd.DataFrame, company: dict, period: str, lang: str, counts: dict | None = None
+) -> str:
+    """The company's mean and band, band counts, best and lowest PM, coverage.
+
+    `totals` has label, total, band, coverage; `company` is PeriodEvaluation.company. With the
+    traffic-light `counts` of one PM's report, the PM's own summary (pm_summary) instead.
+    """
+    scored = totals.dropna(subset=["total"]).sort_values("total", ascending=False)
+    if scored.empty:
+        return t("nb05.no_scores", lang, period=period)
+    if counts is not None:
+        return pm_summary(scored.iloc[0], counts, lang)
+    bands = join([f"{b} {n}" for b, n in company["bands"].items() if n], lang)
+    best, low = scored.iloc[0], scored.iloc[-1]
+    return sentences(
+        t(
+            "nb05.summary",
+            lang,
+            period=period,
+            pms=len(scored),
+            total=num(company["total"]),
+            band=band_name(company["band"], lang),
+            bands=bands,
+        ),
+        t(
+            "nb05.best_lowest",
+            lang,
+            best=md(best["label"]),
+            best_total=num(best["total"]),
+            low=md(low["label"]),
+            low_total=num(low["total"]),
+        )
+        if len(scored) > 1
+        else None,
+        t("nb05.coverage", lang, coverage=format_share(company["coverage"])),
+    )
+
+
+def pm_summary(row: pd.Series, counts: dict[str, int], lang: str) -> str:
+    """One PM's total, band and coverage, and how many KPIs are on, near, off target or missing."""
+    return sentences(
+        t(
+            "nb05.pm_summary",
+            lang,
+            name=md(row["label"]),
+            total=num(row["total"]),
+            band=band_name(row["band"], lang),
+            coverage=format_share(row["coverage"]),
+        ),
+        lights_summary(counts, None, lang),
+    )
+
+
+def lights_summary(counts: dict[str, int], rows: pd.DataFrame | None, lang: str) -> str:
+    """How many KPIs are on, near or off target or missing, naming the ones off target."""
+    off = [] if rows is None else [md(v) for v in rows.loc[rows["status"] == "off", "label"]]
+    return sentences(
+        t(
+            "nb05.pm_lights",
+            lang,
+            on=counts["on"],
+            near=counts["near"],
+            off=counts["off"],
+            missing=counts["missing"],
+        ),
+        t("nb05.off_list", lang, names=join(off, lang)) if off else None,
+    )
+
+
+def dimensions_summary(dims: pd.DataFrame, pm_names: dict[str, str], lang: str) -> str:
+    """The strongest and weakest dimension score across the PMs of the report."""
+    data = dims.dropna(subset=["total"]).sort_values("total", ascending=False)
+    if data.empty:
+        return t("common.no_rows", lang)
+    hi, lo = data.iloc[0], data.iloc[-1]
+    return t(
+        "nb05.dimensions_summary",
+        lang,
+        best=md(hi["label"]),
+        best_pm=md(pm_names.get(hi["pm_id"], hi["pm_id"])),
+        best_total=num(hi["total"], 0),
+        low=md(lo["label"]),
+        low_pm=md(pm_names.get(lo["pm_id"], lo["pm_id"])),
+        low_total=num(lo["total"], 0),
+    )
+
+
+def movers_summary(name: str, change, movers: pd.DataFrame, previous: str | None, lang: str) -> str:
+    """How much a PM's total moved since the previous period and which KPIs moved it most."""
+    if previous is None or is_missing(change):
+        return t("nb05.no_previous", lang, name=md(name))
+    items = [f"{md(r.label)} ({signed(r.contribution)})" for r in movers.itertuples(index=False)]
+    flat = abs(float(change)) < 0.05
+    key = "nb05.movers_flat" if flat else "nb05.movers_up" if change > 0 else "nb05.movers_down"
+    return sentences(
+        t(key, lang, name=md(name), previous=previous, change=num(abs(float(change)))),
+        t("nb05.movers_list", lang, items=join(items, lang)) if items else None,
+    )
+
+
+# --- 06 review ---------------------------------------------------------------------------------
+
+
+def trend_summary(change: pd.DataFrame, first: str, last: str, lang: str) -> str:
+    """Who improved and who fell most between the first and the last period of the trend.
+
+    `change` has label and change (points, last minus first), one row per PM.
+    """
+    data = change.dropna(subset=["change"]).sort_values("change", ascending=False)
+    if len(data) == 0 or first == last:
+        return t("nb06.no_trend", lang)
+    up, down = data.iloc[0], data.iloc[-1]
+    return sentences(
+        t(
+            "nb06.trend_up",
+            lang,
+            first=first,
+            last=last,
+            name=md(up["label"]),
+            change=signed(up["change"]),
+        ),
+        t("nb06.trend_down", lang, name=md(down["label"]), change=signed(down["change"]))
+        if len(data) > 1 and down["change"] < 0
+        else None,
+    )
+
+
+def alt_trend(trend: pd.DataFrame, lang: str) -> str:
+    """Alt text of the totals trend: each PM's first and last total."""
+    items = [
+        f"{label} {num(g['total'].iloc[0])} → {num(g['total'].iloc[-1])}"
+        for label, g in trend.dropna(subset=["total"]).groupby("label", sort=False)
+    ]
+    return (
+        t("nb06.alt_trend", lang)
+        + t("common.colon", lang)
+        + t("common.list_join", lang).join(items)
+    )
+
+
+def noise_summary(moves: pd.DataFrame, names: dict[str, str], lang: str) -> str:
+    """Which KPIs moved outside the noise this period, and how many changes are within it."""
+    if moves.empty:
+        return t("nb06.no_moves", lang)
+    real = moves[moves["noise"] == "real"]
+    items = [
+        f"{md(names.get(r.kpi_id, r.kpi_id))} ({signed(r.change, None)}{'↑' if r.improved else '↓'})"
+        for r in real.itertuples(index=False)
+    ]
+    return sentences(
+        t(
+            "nb06.moves",
+            lang,
+            n=len(moves),
+            real=len(real),
+            noise=int((moves["noise"] == "noise").sum()),
+            short=int((moves["noise"] == "not enough history").sum()),
+        ),
+        t("nb06.real_list", lang, items=join(items, lang)) if items else None,
+    )
+
+
+def review_summary(findings: pd.DataFrame, lang: str) -> str:
+    """How many review findings of each kind, naming the KPIs to act on first."""
+    if findings.empty:
+        return t("nb06.no_findings", lang)
+    kinds = findings["kind"].value_counts()
+    parts = [
+        t("nb06.kind_count", lang, kind=kind_name(k, lang), n=int(n)) for k, n in kinds.items()
+    ]
+    return sentences(
+        t("nb06.findings_summary", lang, n=len(findings)),
+        t("common.list_sep", lang).join(parts) + t("common.period_end", lang),
+    )
+
+
+def proposal_summary(proposal: pd.DataFrame, next_period: str, lang: str) -> str:
+    """How many targets the review proposes to raise, ease or keep for the next period."""
+    if proposal.empty:
+        return t("nb06.no_proposal", lang)
+    actions = proposal["action"].value_counts()
+    raised = proposal[proposal["action"] == "raise"]
+    return sentences(
+        t(
+            "nb06.proposal_summary",
+            lang,
+            next_period=next_period,
+            n=len(proposal),
+            raise_n=int(actions.get("raise", 0)),
+            ease_n=int(actions.get("ease", 0)),
+            keep_n=int(len(proposal) - actions.get("raise", 0) - actions.get("ease", 0)),
+        ),
+        t("nb06.raise_list", lang, names=join([md(v) for v in raised["label"].head(6)], lang))
+        if len(raised)
+        else None,
+    )

@@ -1,0 +1,258 @@
+"""The executive summary of a period: who to praise, what to act on, satisfaction, proposal.
+
+Every sentence is plain text in the report's language (callers escape it for HTML); the numbers
+come from the same evaluation, review and feedback functions the reports use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.engine.evaluation import PeriodEvaluation, all_actuals, evaluate_period
+from kpi_helpers.engine.findings import SEVERITIES
+from kpi_helpers.engine.review import Review, review_period
+from kpi_helpers.feedback.metrics import add_period, feedback_metrics
+from kpi_helpers.report.findings_text import finding_text
+from kpi_helpers.report.i18n import band_name, dimension_name, localized, t
+from kpi_helpers.report.labels import kpi_labels
+from kpi_helpers.report.tables import format_number, format_share, is_missing
+from kpi_helpers.report.views import kpi_results, status_counts
+
+PICKS = 3  # PMs to praise and situations to act on
+# Review findings a manager acts on first; a PM's aggregate finding stands for its KPI findings.
+KIND_ORDER = (
+    "pm_under_threshold",
+    "pm_too_easy",
+    "objective_uncovered",
+    "weights_after_retirement",
+    "weights_sum",
+    "goal_left_strategy",
+    "goal_inactive",
+    "kpi_under_threshold",
+    "kpi_too_easy",
+    "missing_data",
+)
+COVERED_BY = {"kpi_under_threshold": "pm_under_threshold", "kpi_too_easy": "pm_too_easy"}
+
+
+@dataclass
+class ExecutiveSummary:
+    """What index.html says about a period, in one language."""
+
+    period: str
+    company: dict
+    totals: pd.DataFrame  # per PM: pm_id, total, coverage, band
+    praise: list[str] = field(default_factory=list)
+    act: list[str] = field(default_factory=list)
+    more_findings: int = 0
+    satisfaction: str | None = None
+    nps: dict | None = None  # nps, low, high, change, real, previous of the period
+    proposal: str = ""
+    proposal_changed: int = 0
+
+
+def _change_text(change, lang: str) -> str:
+    if is_missing(change):
+        return ""
+    if abs(change) < 0.05:
+        return t("index.change_none", lang)
+    sign = "+" if change > 0 else ""
+    return t("index.change", lang, change=sign + format_number(change, 1))
+
+
+def praise_sentences(
+    ds: Dataset, ev: PeriodEvaluation, names: dict, before: pd.DataFrame | None, lang: str
+) -> list[str]:
+    """The three best-scoring PMs: total, band, change, KPIs on target, strongest dimension."""
+    scored = ev.totals.dropna(subset=["total"]).sort_values("total", ascending=False)
+    results = kpi_results(ev.card, ds.company.policy)
+    prior = before.set_index("pm_id")["total"] if before is not None else pd.Series(dtype=float)
+    out = []
+    for pm in scored.head(PICKS).itertuples(index=False):
+        counts = status_counts(results[results["pm_id"] == pm.pm_id])
+        dims = ev.dimensions[ev.dimensions["pm_id"] == pm.pm_id].dropna(subset=["total"])
+        best = dims.sort_values("total", ascending=False).head(1)
+        out.append(
+            t(
+                "index.praise",
+                lang,
+                name=names.get(pm.pm_id, pm.pm_id),
+                total=format_number(pm.total, 1),
+                band=band_name(pm.band, lang),
+                change=_change_text(pm.total - prior.get(pm.pm_id, float("nan")), lang),
+                on=counts["on"],
+                n=sum(counts.values()),
+                dimension=dimension_name(best["dimension"].iloc[0], lang) if len(best) else "-",
+                dimension_total=format_number(best["total"].iloc[0], 0) if len(best) else "-",
+            )
+        )
+    return out
+
+
+def _low_pm_sentences(ds: Dataset, ev: PeriodEvaluation, names: dict, lang: str) -> tuple:
+    """PMs in the two lowest bands, lowest first, with their KPIs below the threshold."""
+    low_bands = {b for b, _ in ds.company.bands[-2:]}
+    low = ev.totals[ev.totals["band"].isin(low_bands)].sort_values("total")
+    results = kpi_results(ev.card, ds.company.policy)
+    labels = kpi_labels(ds.kpis, lang)
+    sep = t("common.list_join", lang)
+    out = []
+    for pm in low.itertuples(index=False):
+        off = results[(results["pm_id"] == pm.pm_id) & (results["status"] == "off")]["kpi_id"]
+        out.append(
+            t(
+                "index.act_low_pm",
+                lang,
+                name=names.get(pm.pm_id, pm.pm_id),
+                total=format_number(pm.total, 1),
+                band=band_name(pm.band, lang),
+                off=len(off),
+                kpis=sep.join(labels.get(k, k) for k in off) or "-",
+            )
+        )
+    return out, set(low["pm_id"])
+
+
+def _ordered_findings(review: Review, skip_pms: set) -> pd.DataFrame:
+    """Review findings by severity, then KIND_ORDER; KPI findings a PM finding covers are left out."""
+    found = review.findings
+    if found.empty:
+        return found
+    aggregate = set(zip(found["kind"], found["pm_id"], strict=True))
+    keep = [
+        not (COVERED_BY.get(k) and (COVERED_BY[k], p) in aggregate)
+        and not (k == "pm_under_threshold" and p in skip_pms)
+        for k, p in zip(found["kind"], found["pm_id"], strict=True)
+    ]
+    found = found[keep]
+    severity = found["severity"].map({s: i for i, s in enumerate(SEVERITIES)}).fillna(9)
+    kind = found["kind"].map({k: i for i, k in enumerate(KIND_ORDER)}).fillna(len(KIND_ORDER))
+    return found.assign(_s=severity, _k=kind).sort_values(["_s", "_k"], kind="stable")
+
+
+def _finding_sentence(row, names: dict, lang: str) -> str:
+    params = dict(row.params)
+    if isinstance(params.get("pm_id"), str):  # the person's name reads better than an id
+        params["pm_id"] = names.get(params["pm_id"], params["pm_id"])
+    return finding_text(row.kind, params, lang)
+
+
+def period_nps(ds: Dataset, period: str) -> dict | None:
+    """The period's NPS with its 95 % interval and its change since the previous period."""
+    if ds.feedback is None or ds.feedback.empty:
+        return None
+    by_period = feedback_metrics(add_period(ds.feedback, ds.company.cadence), by=["period"])
+    now = by_period[by_period["period"] == period]
+    if now.empty or is_missing(now["nps"].iloc[0]):
+        return None
+    r = now.iloc[0]
+    real = r.get("nps_change_real")
+    return {
+        "nps": float(r["nps"]),
+        "low": r.get("nps_low"),
+        "high": r.get("nps_high"),
+        "n": r.get("nps_n"),
+        "csat": r.get("csat"),
+        "change": r.get("nps_change"),
+        "real": not is_missing(real) and bool(real),
+        "previous": r.get("prev_period"),
+    }
+
+
+def satisfaction_sentence(nps: dict | None, period: str, lang: str) -> tuple[str, str | None]:
+    """(the NPS headline with its interval and change since last period, a warning when it fell)."""
+    if nps is None:
+        return t("index.no_feedback", lang, period=period), None
+    r, change, real = nps, nps["change"], nps["real"]
+    if is_missing(change):
+        trend = t("index.nps_no_previous", lang)
+    else:
+        sign = "+" if change > 0 else ""
+        trend = t(
+            "index.nps_trend_real" if real else "index.nps_trend_noise",
+            lang,
+            previous=r["previous"],
+            change=sign + format_number(change, 1),
+        )
+    headline = t(
+        "index.nps",
+        lang,
+        period=period,
+        n=format_number(r["n"], 0),
+        nps=format_number(r["nps"], 1),
+        low=format_number(r["low"], 1),
+        high=format_number(r["high"], 1),
+        trend=trend,
+        csat=format_share(r["csat"]),
+    )
+    warning = None
+    if real and change < 0:
+        warning = t(
+            "index.act_nps",
+            lang,
+            nps=format_number(r["nps"], 1),
+            previous=r["previous"],
+            change=format_number(abs(change), 1),
+        )
+    return headline, warning
+
+
+def proposal_sentence(review: Review, lang: str) -> tuple[str, int]:
+    """How many next-period targets the review proposes to change, by direction."""
+    changed = review.proposal[review.proposal["changed"]] if len(review.proposal) else None
+    if changed is None or changed.empty:
+        return t("index.proposal_none", lang, next_period=review.next_period), 0
+    actions = changed["action"].value_counts()
+    parts = [
+        t(f"index.action.{a}", lang, n=int(n)) for a, n in actions.items() if n and a != "keep"
+    ]
+    text = t(
+        "index.proposal",
+        lang,
+        n=len(changed),
+        next_period=review.next_period,
+        actions=t("common.list_join", lang).join(parts),
+    )
+    return text, len(changed)
+
+
+def executive_summary(ds: Dataset, period: str, lang: str) -> ExecutiveSummary:
+    """Everything index.html says about `period` besides the links, in `lang`."""
+    actuals = all_actuals(ds)  # derived from feedback and reviews once, for all three below
+    ev = evaluate_period(ds, period, actuals)
+    names = {row["pm_id"]: localized(row, "name", lang) for _, row in ds.people.iterrows()}
+    before = evaluate_period(ds, ev.previous, actuals).totals if ev.previous else None
+    review = review_period(ds, period, actuals)
+    act, low_pms = _low_pm_sentences(ds, ev, names, lang)
+    nps = period_nps(ds, period)
+    satisfaction, nps_warning = satisfaction_sentence(nps, period, lang)
+    if nps_warning:
+        act.append(nps_warning)
+    partial = ev.totals[ev.totals["coverage"].fillna(0) < 1]
+    if len(partial):
+        act.append(
+            t(
+                "index.missing",
+                lang,
+                names=t("common.list_join", lang).join(names.get(p, p) for p in partial["pm_id"]),
+            )
+        )
+    findings = _ordered_findings(review, low_pms)
+    shown = max(0, min(len(findings), PICKS - len(act)))
+    act += [_finding_sentence(r, names, lang) for r in findings.head(shown).itertuples()]
+    proposal, changed = proposal_sentence(review, lang)
+    return ExecutiveSummary(
+        period=period,
+        company=ev.company,
+        totals=ev.totals,
+        praise=praise_sentences(ds, ev, names, before, lang),
+        act=act[:PICKS],
+        more_findings=len(review.findings) - shown,
+        satisfaction=satisfaction,
+        nps=nps,
+        proposal=proposal,
+        proposal_changed=changed,
+    )

@@ -1,0 +1,306 @@
+"""Running the notebook chain of a period: plan, check parameters, execute in parallel, publish."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from kpi_helpers import __version__
+from kpi_helpers.config import NOTEBOOKS_DIR
+from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.data.urls import url_for_workers
+from kpi_helpers.publish import html as publish
+from kpi_helpers.publish.index_page import render_index
+from kpi_helpers.publish.pdf import find_chromium, print_pages
+from kpi_helpers.publish.workbook import workbook_file_name, workbook_tables, write_workbook
+from kpi_helpers.report.i18n import t
+from kpi_helpers.run.dask import execute_jobs_dask
+from kpi_helpers.run.plan import NotebookFailed, NotebookJob, NotebookResult, plan_run
+from kpi_helpers.run.pool import execute_jobs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    folder: Path
+    jobs: list[NotebookJob]
+    results: list[NotebookResult]
+    seconds: float
+
+
+def _job_key(job: NotebookJob, inputs: dict[str, str]) -> str:
+    """Everything a page depends on; equal keys mean re-running would give the same page."""
+    return publish.digest_of(
+        {
+            "notebook": publish.sha256_file(job.notebook),
+            "parameters": job.parameters,
+            "title": job.title,
+            "inputs": inputs,
+            "code": publish.code_digest(),
+            "versions": publish.versions(),
+        }
+    )
+
+
+def _reuse_unchanged(
+    jobs: list[NotebookJob], keys: dict[str, str], target: Path, build: Path
+) -> dict[str, NotebookResult]:
+    """Copy into the build the pages of the published run whose key is unchanged."""
+    previous = publish.read_manifest(target) or {}
+    before = {n.get("name"): n for n in previous.get("notebooks", [])}
+    reused = {}
+    for job in jobs:
+        old = before.get(job.name) or {}
+        files = (job.html, job.executed)
+        if old.get("key") != keys[job.name] or old.get("status") not in ("ok", "reused"):
+            continue
+        if not all((target / f).is_file() for f in files):
+            continue
+        for f in files:
+            (build / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(target / f, build / f)
+        reused[job.name] = NotebookResult(job.name, "reused")
+    return reused
+
+
+def _log_result(result: NotebookResult) -> None:
+    seconds = result.execute_seconds + result.export_seconds
+    if result.status == "failed":
+        where = f" in cell {result.cell}" if result.cell else ""
+        log.error("FAILED  %-28s %6.1f s  %s%s", result.name, seconds, result.error, where)
+    elif result.status == "reused":
+        log.info("reused  %-28s      -    inputs unchanged", result.name)
+    else:
+        log.info("ok      %-28s %6.1f s", result.name, seconds)
+
+
+def _failure_line(job: NotebookJob, result: NotebookResult) -> str:
+    """One line: which notebook failed, for whom, in which cell, and why."""
+    who = f" for {job.pm_id}" if job.pm_id else ""
+    where = ""
+    if result.cell:
+        where = f" in cell {result.cell}" + (
+            f' ("{result.cell_source}")' if result.cell_source else ""
+        )
+    return f"notebook {job.notebook.name}{who} failed{where}: {result.error}"
+
+
+def _failed_pms(jobs: list[NotebookJob], results: list[NotebookResult]) -> list[NotebookJob]:
+    return [j for j, r in zip(jobs, results, strict=True) if r.status == "failed" and j.pm_id]
+
+
+def _failure_message(
+    jobs: list[NotebookJob], results: list[NotebookResult], kept: Path, target: Path
+) -> str:
+    failed = [(j, r) for j, r in zip(jobs, results, strict=True) if r.status == "failed"]
+    previous = (
+        f"the reports in {target} are unchanged" if target.exists() else "nothing was published"
+    )
+    if all(j.pm_id for j, _ in failed):  # only PM reports failed: the rest all ran
+        pms = len([j for j in jobs if j.pm_id])
+        lines = [
+            f"{len(failed)} of {pms} PM reports failed and the other notebooks succeeded; "
+            f"{previous}; the executed notebooks are kept in {kept / 'executed'}; "
+            "run again with --allow-partial to publish the reports that succeeded"
+        ]
+        lines += [f"  {_failure_line(j, r)}" for j, r in failed]
+        return "\n".join(lines)
+    job, result = failed[0]
+    who = f" for {job.pm_id}" if job.pm_id else ""
+    where = ""
+    if result.cell:
+        where = f" in cell {result.cell}" + (
+            f' ("{result.cell_source}")' if result.cell_source else ""
+        )
+    kept_nb = kept / job.executed
+    debug = kept_nb if kept_nb.exists() else kept
+    previous = (
+        f"the reports in {target} are unchanged" if target.exists() else "nothing was published"
+    )
+    more = f" ({len(failed) - 1} more notebooks failed)" if len(failed) > 1 else ""
+    return (
+        f"notebook {job.notebook.name}{who} failed{where}: {result.error}{more}; "
+        f"{previous}; the executed notebook is kept in {debug}"
+    )
+
+
+def _manifest(ctx: dict, jobs, results, keys, inputs, status: str, seconds: float) -> dict:
+    return {
+        "period": ctx["period"],
+        "status": status,
+        "created_at": ctx["created_at"],
+        "seconds": round(seconds, 2),
+        "parameters": ctx["parameters"],
+        "versions": publish.versions(),
+        "inputs": inputs,
+        "inputs_sha256": publish.digest_of(inputs),
+        "notebooks": [
+            {
+                "name": j.name,
+                "notebook": str(j.notebook),
+                "notebook_sha256": publish.sha256_file(j.notebook),
+                "pm_id": j.pm_id,
+                "parameters": j.parameters,
+                "html": j.html,
+                "executed": j.executed,
+                "status": r.status,
+                "execute_seconds": round(r.execute_seconds, 2),
+                "export_seconds": round(r.export_seconds, 2),
+                "error": r.error,
+                "cell": r.cell,
+                "key": keys[j.name],
+            }
+            for j, r in zip(jobs, results, strict=True)
+        ],
+    }
+
+
+def _write_extras(ds, period, lang, jobs, build: Path, chromium: str | None, workers: int) -> None:
+    """The period's XLSX workbook and, when a Chromium is given, a PDF of every page."""
+    write_workbook(workbook_tables(ds, period, lang), build / workbook_file_name(period))
+    if chromium:
+        pages = ["index.html", *(job.html for job in jobs)]
+        log.info("printing %d pages to PDF", len(pages))
+        print_pages(build, pages, chromium, workers)
+
+
+def run_reports(
+    ds: Dataset,
+    period: str,
+    *,
+    lang: str,
+    pm_ids: list[str],
+    out_dir: Path,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    workers: int | None = None,
+    force: bool = False,
+    pdf: bool = False,
+    allow_partial: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
+) -> RunSummary:
+    """Execute the chain for a period and publish reports/<period>/ only if every notebook succeeded.
+
+    Besides the pages, the folder gets <period>_kpi_workbook.xlsx (every scorecard table and the
+    proposal) and, with `pdf`, a PDF beside every page, printed by the installed Chromium.
+
+    Args:
+        ds: the validated data set.
+        period: the period to report, e.g. "2026-Q3".
+        lang: "zh" or "en".
+        pm_ids: the product managers who get a pm/<pm_id>.html page.
+        out_dir: the reports folder; the period's folder is made inside it.
+        notebooks_dir: the folder of the numbered notebooks.
+        workers: worker processes (default: one per CPU).
+        force: re-run notebooks whose published page is still current.
+        pdf: also print every page to PDF (needs Chromium; checked before anything runs).
+        allow_partial: when only PM reports failed, publish the rest anyway; the manifest's
+            status is "partial", its "failed" lists them and index.html marks them as failed.
+        executor: "local" (worker processes here) or "dask" (tasks on the cluster at
+            `scheduler`, e.g. "tcp://10.0.0.5:8786"; workers read the data folder by its
+            absolute path). Pages, manifest and publishing are the same either way.
+
+    Returns:
+        Where the reports are and how each notebook went.
+
+    Raises:
+        NotebookFailed: a notebook failed (a PM report only without `allow_partial`); the
+            published folder is untouched and the run's work is kept in reports/<period>.failed/.
+    """
+    started = time.perf_counter()
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / period
+    jobs = plan_run(ds, period, lang, pm_ids, notebooks_dir)
+    inputs = dict(sorted(ds.table_sha256.items())) or {
+        path.name: publish.sha256_file(path) for _, path in sorted(ds.files.items())
+    }
+    keys = {job.name: _job_key(job, inputs) for job in jobs}
+    workers = workers or os.cpu_count() or 1
+    chromium = find_chromium() if pdf else None  # missing: stop before any notebook runs
+    created = datetime.now().astimezone().replace(microsecond=0)
+    made = {
+        "created": created.strftime("%Y-%m-%d %H:%M"),
+        "data_dir": ds.location,
+        "digest": publish.digest_of(inputs)[:12],
+        "version": __version__,
+    }
+    page = publish.PageContext(
+        company=ds.company.display_name(lang),
+        period=period,
+        lang=lang,
+        back=t("run.back", lang),
+        footer=t("run.footer", lang, **made),
+        made=made["created"],
+    )
+    ctx = {
+        "period": period,
+        "created_at": created.isoformat(),
+        "parameters": {
+            "period": period,
+            "lang": lang,
+            "pm": list(pm_ids),
+            "data_dir": made["data_dir"],
+            "notebooks_dir": str(Path(notebooks_dir).resolve()),
+            "out": str(out_dir),
+            "jobs": workers,
+            "force": force,
+            "allow_partial": allow_partial,
+            "executor": executor,
+            "scheduler": scheduler,
+        },
+    }
+    with publish.period_lock(out_dir, period):
+        publish.remove_leftovers(out_dir, period)
+        with publish.build_folder(out_dir, period) as build:
+            done = {} if force else _reuse_unchanged(jobs, keys, target, build)
+            todo = [job for job in jobs if job.name not in done]
+            log.info(
+                "run %s: %d notebooks, data %s, language %s",
+                period,
+                len(jobs),
+                made["data_dir"],
+                lang,
+            )
+            for result in done.values():
+                _log_result(result)
+            if todo and executor == "dask":
+                log.info("executing %d on the Dask cluster at %s", len(todo), scheduler)
+                for result in execute_jobs_dask(todo, build, page, scheduler, _log_result):
+                    done[result.name] = result
+            elif todo:
+                log.info("executing %d on %d worker processes", len(todo), min(workers, len(todo)))
+                with url_for_workers(ds.url):  # the password, for the kernels only
+                    for result in execute_jobs(todo, build, page, workers, _log_result, ds):
+                        done[result.name] = result
+            results = [done[job.name] for job in jobs]
+            failed = [r for r in results if r.status == "failed"]
+            pm_failed = _failed_pms(jobs, results)
+            partial = bool(failed) and allow_partial and len(pm_failed) == len(failed)
+            status = "partial" if partial else ("failed" if failed else "ok")
+            seconds = time.perf_counter() - started
+            manifest = _manifest(ctx, jobs, results, keys, inputs, status, seconds)
+            manifest["failed"] = [r.name for r in failed]
+            publish.write_json(build / "manifest.json", manifest)
+            if failed and not partial:
+                kept = publish.keep_failed(build, out_dir, period)
+                raise NotebookFailed(_failure_message(jobs, results, kept, target))
+            for job, result in zip(jobs, results, strict=True):
+                if result.status == "failed":
+                    log.error("published without %s: %s", job.html, _failure_line(job, result))
+            failed_names = {j.name for j in pm_failed}
+            index = render_index(ds, period, lang, jobs, made, failed=failed_names)
+            (build / "index.html").write_text(index, encoding="utf-8")
+            pages = [j for j in jobs if j.name not in failed_names]
+            _write_extras(ds, period, lang, pages, build, chromium, workers)
+            publish.replace_folder(build, target)
+        shutil.rmtree(publish.failed_folder(out_dir, period), ignore_errors=True)
+    seconds = time.perf_counter() - started
+    log.info("published %s in %.1f s", target, seconds)
+    return RunSummary(target, jobs, results, seconds)
