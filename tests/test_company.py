@@ -147,3 +147,31 @@ def test_scoring_points_must_rise(tmp_path):
         "company.yaml:11: scoring: points must rise: 0 <= threshold_points (100.0) < "
         "target_points (60.0) < stretch_points (120.0)"
     ]
+
+
+def test_final_score_weights_and_calibration_guideline(tmp_path):
+    company, problems, _ = load(
+        tmp_path,
+        MINIMAL
+        + "final_score: {kpi: 70, reviews: 20, self: 10}\n"
+        + "calibration: {S: 10, A: 25, B: 40, C: 15, D: 10}\n",
+    )
+    assert problems == []
+    assert company.final_score == (("kpi", 70.0), ("reviews", 20.0), ("self", 10.0))
+    assert dict(company.calibration)["B"] == 40.0
+
+
+def test_final_score_defaults_to_the_kpi_total_alone(tmp_path):
+    company, problems, _ = load(tmp_path, MINIMAL)
+    assert problems == [] and company.final_score == (("kpi", 100.0),)
+    assert company.calibration is None
+
+
+def test_review_settings_refuse_formulas_and_bad_sums(tmp_path):
+    found = messages(
+        tmp_path,
+        MINIMAL + "final_score: {kpi: '0.7*total', peers: 5}\n" + "calibration: {S: 50, A: 60}\n",
+    )
+    assert any("final_score.kpi: '0.7*total' is not a number" in m for m in found)
+    assert any("'peers' is not one of kpi, reviews, self" in m for m in found)
+    assert any("add up to 110, not 100" in m for m in found)

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from kpi_helpers.cli.parser import main
 from kpi_helpers.data.database import fingerprint, make_engine
 from kpi_helpers.data.load import load_dataset, read_dataset
+from kpi_helpers.data.schema import TABLES
 from kpi_helpers.data.urls import URL_ENV, connect_url, public_url
 from kpi_helpers.report.context import open_period
 from kpi_helpers.run.plan import plan_run
@@ -109,7 +110,9 @@ def test_the_sample_validates_and_scores_the_same_from_the_database(
 ):
     code, out, err = cli(capsys, "export-db", empty_db, "--data", DATA)
     assert code == 0, err
-    assert "people, kpis, targets, actuals, feedback, reviews, company" in out
+    assert (
+        "people, kpis, targets, actuals, feedback, reviews, assessments, checkins, company" in out
+    )
     assert public_url(empty_db) in out
 
     code, out, err = cli(capsys, "validate", "--data", empty_db)
@@ -260,7 +263,8 @@ def test_export_refuses_existing_tables_unless_replace(tiny_db, tiny_data, edit_
     code, _, err = cli(capsys, "export-db", tiny_db, "--data", tiny_data)
     assert code == 1
     assert (
-        "already has the tables people, kpis, targets, actuals, feedback, reviews, company" in err
+        "already has the tables people, kpis, targets, actuals, feedback, reviews, assessments, checkins, company"
+        in err
     )
     assert "pass --replace to overwrite them" in err
 
@@ -296,9 +300,7 @@ def test_export_needs_a_url_and_a_folder(tmp_path, capsys):
 
 def test_fingerprint_hashes_each_table_and_follows_its_content(tiny_db):
     before = fingerprint(tiny_db)
-    assert sorted(before) == sorted(
-        ["people", "kpis", "targets", "actuals", "feedback", "reviews", "company"]
-    )
+    assert sorted(before) == sorted([*TABLES, "company"])
     assert read_dataset(tiny_db)[0].table_sha256 == before
     execute(tiny_db, "UPDATE actuals SET note = 'x' WHERE kpi_id = 'K01'")
     after = fingerprint(tiny_db)

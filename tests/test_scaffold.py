@@ -15,6 +15,8 @@ CONTRACT_FILES = {
     "targets.csv",
     "actuals.csv",
     "feedback.csv",
+    "assessments.csv",
+    "checkins.csv",
     "reviews.csv",
 }
 

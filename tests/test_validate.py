@@ -661,3 +661,36 @@ def test_any_bytes_as_a_file_give_problems_not_tracebacks(name, content):
         (folder / name).write_bytes(content)
         _, problems = validate_dataset(folder)
         assert all(isinstance(p, Problem) for p in problems)
+
+
+# -- the review conversation's tables ---------------------------------------------------------
+
+
+def test_assessment_authors_ratings_and_people_are_checked(tiny_data, edit_file):
+    edit_file("assessments.csv", "2026-Q2,pm01,self,", "2026-Q2,pm01,colleague,")
+    edit_file("assessments.csv", "user_growth,4", "user_growth,7")
+    edit_file("assessments.csv", "2026-Q2,pm02,self", "2026-Q2,pm09,self")
+    found = [line for line in lines(tiny_data) if line.startswith("assessments.csv")]
+    assert found == [
+        "assessments.csv:2: author: 'colleague' is not an author; use one of self, manager",
+        "assessments.csv:3: rating: 7 is outside the scale 1-5; write a value from 1 to 5",
+        "assessments.csv:4: pm_id: 'pm09' is not a pm_id in people.csv; add the person there or "
+        "correct the pm_id",
+    ]
+
+
+def test_chinese_author_names_are_read_as_keys(tiny_data, edit_file):
+    edit_file("assessments.csv", "2026-Q2,pm01,self,", "2026-Q2,pm01,自评,")
+    ds, problems = validate_dataset(tiny_data)
+    assert not [p for p in problems if p.file == "assessments.csv"]
+    assert ds.assessments["author"].iloc[0] == "self"
+
+
+def test_checkins_need_a_known_kpi_and_confidence_1_to_5(tiny_data, edit_file):
+    edit_file("checkins.csv", "2026-07-15,K01,3200,4", "2026-07-15,K99,3200,9")
+    found = [line for line in lines(tiny_data) if line.startswith("checkins.csv")]
+    assert found == [
+        "checkins.csv:2: confidence: 9 is outside the scale 1-5; write a value from 1 to 5",
+        "checkins.csv:2: kpi_id: 'K99' is not a kpi_id in kpis.csv; add the KPI there or "
+        "correct the kpi_id",
+    ]

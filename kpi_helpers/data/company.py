@@ -8,10 +8,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from kpi_helpers.data.review_settings import DEFAULT_FINAL_SCORE, LINE, parse_review_settings
 from kpi_helpers.errors import Problem
 from kpi_helpers.periods import PeriodError, active_in, normalize_period
-
-LINE = "__line__"
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,8 @@ class Company:
     bands: tuple[tuple[str, float], ...] = DEFAULT_BANDS
     language: str = "zh"
     name_en: str | None = None
+    final_score: tuple[tuple[str, float], ...] = DEFAULT_FINAL_SCORE  # (part, weight)
+    calibration: tuple[tuple[str, float], ...] | None = None  # (band, percent of PMs)
 
     def display_name(self, lang: str = "zh") -> str:
         return (self.name_en or self.name) if lang == "en" else self.name
@@ -397,8 +398,17 @@ def _build_company(doc: dict, fname: str) -> tuple[Company | None, list[Problem]
             )
         )
         lang = "zh"
+    final, guideline = parse_review_settings(doc, [b for b, _ in bands], fname, problems)
     company = Company(
-        name or "", cadence, tuple(objectives), policy, bands, lang, _text(doc.get("name_en"))
+        name or "",
+        cadence,
+        tuple(objectives),
+        policy,
+        bands,
+        lang,
+        _text(doc.get("name_en")),
+        final,
+        guideline,
     )
     return company, problems
 

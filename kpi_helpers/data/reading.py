@@ -12,7 +12,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpi_helpers.data.schema import DIMENSION_ALIASES, DIRECTION_ALIASES, ROW, TABLES, Table
+from kpi_helpers.data.schema import (
+    AUTHOR_ALIASES,
+    DIMENSION_ALIASES,
+    DIRECTION_ALIASES,
+    ROW,
+    TABLES,
+    Table,
+)
 from kpi_helpers.errors import Problem
 from kpi_helpers.periods import PeriodError, normalize_period
 
@@ -281,6 +288,9 @@ def source_table(source, name: str) -> tuple[pd.DataFrame, list[Problem], Path |
         # the Chinese dimension names (用户增长) are accepted for their keys
         dims = typed["dimension"].str.strip()
         typed["dimension"] = dims.map(DIMENSION_ALIASES).fillna(dims.str.lower()).astype("string")
+    if "author" in typed:
+        authors = typed["author"].str.strip()
+        typed["author"] = authors.map(AUTHOR_ALIASES).fillna(authors.str.lower()).astype("string")
     if name == "feedback":
         for col in ("text", "product", "channel"):
             typed[col] = unescape_text(typed[col])

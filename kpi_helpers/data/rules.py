@@ -21,6 +21,7 @@ _PERIOD_COLUMNS = (
     ("targets", "period"),
     ("actuals", "period"),
     ("reviews", "period"),
+    ("assessments", "period"),
 )
 
 
@@ -84,6 +85,8 @@ def check_references(folder: Folder) -> list[Problem]:
     links = [
         ("kpis", "owner", "people", "pm_id", "person"),
         ("reviews", "pm_id", "people", "pm_id", "person"),
+        ("assessments", "pm_id", "people", "pm_id", "person"),
+        ("checkins", "kpi_id", "kpis", "kpi_id", "KPI"),
         ("targets", "kpi_id", "kpis", "kpi_id", "KPI"),
         ("actuals", "kpi_id", "kpis", "kpi_id", "KPI"),
     ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kpi_helpers.errors import KpiWorkbookError
 
-# The example company lives in kpi_helpers/templates/, one file per table of the contract.
+# The example company lives in kpi_helpers/data/templates/, one file per table of the contract.
 TEMPLATE_FILES = (
     "company.yaml",
     "people.csv",
@@ -16,6 +16,8 @@ TEMPLATE_FILES = (
     "actuals.csv",
     "feedback.csv",
     "reviews.csv",
+    "assessments.csv",
+    "checkins.csv",
 )
 
 

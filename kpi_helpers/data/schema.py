@@ -129,11 +129,52 @@ REVIEWS = Table(
         _c("rater_role", "str", True, "评价人角色", "评价角色"),
         _c("score", "float", True, "评分", "分数"),
         _c("comment", "str", False, "评语", "评论"),
+        _c("rater_id", "str", False, "评价人编号", "评价人"),
     ),
     optional_file=True,
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (PEOPLE, KPIS, TARGETS, ACTUALS, FEEDBACK, REVIEWS)}
+# The PM's own assessment and the manager's words for a period (the review conversation).
+ASSESSMENTS = Table(
+    "assessments",
+    (
+        _c("period", "period", True, "周期", "考核周期"),
+        _c("pm_id", "str", True, "产品经理编号", "被评人"),
+        _c("author", "str", True, "作者", "撰写人"),
+        _c("text", "str", True, "内容", "评语", "自评"),
+        _c("dimension", "str", False, "维度", "考核维度"),
+        _c("rating", "float", False, "评级", "评分"),
+    ),
+    optional_file=True,
+)
+
+# In-period progress: a KPI's value on a date, with the owner's confidence and a note.
+CHECKINS = Table(
+    "checkins",
+    (
+        _c("date", "date", True, "日期", "检查日期"),
+        _c("kpi_id", "str", True, "指标编号", "kpi编号"),
+        _c("value", "float", True, "实际值", "数值", "当前值"),
+        _c("confidence", "float", False, "信心", "信心度"),
+        _c("note", "str", False, "备注", "说明"),
+    ),
+    optional_file=True,
+    key=("date", "kpi_id"),
+)
+
+AUTHORS = ("self", "manager")
+AUTHOR_ALIASES = {
+    "self": "self",
+    "manager": "manager",
+    "自评": "self",
+    "本人": "self",
+    "经理": "manager",
+    "上级": "manager",
+}
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (PEOPLE, KPIS, TARGETS, ACTUALS, FEEDBACK, REVIEWS, ASSESSMENTS, CHECKINS)
+}
 
 # Value ranges of numeric survey columns (inclusive).
 RANGES = {
@@ -141,6 +182,8 @@ RANGES = {
     ("feedback", "csat"): (1, 5),
     ("feedback", "ces"): (1, 7),
     ("reviews", "score"): (1, 5),
+    ("assessments", "rating"): (1, 5),
+    ("checkins", "confidence"): (1, 5),
 }
 DIRECTIONS = ("higher", "lower")
 DIRECTION_ALIASES = {

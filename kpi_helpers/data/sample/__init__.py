@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kpi_helpers.data.sample.conversation import assessments_csv, checkins_csv
 from kpi_helpers.data.sample.feedback import feedback_csv, feedback_metric, generate_feedback
 from kpi_helpers.data.sample.feedback_text import THEMES
 from kpi_helpers.data.sample.kpis import (
@@ -44,7 +45,7 @@ from kpi_helpers.data.sample.writing import yaml_list, yaml_scalar
 DEFAULT_SEED = 20260930
 FILES = (
     "company.yaml", "people.csv", "kpis.csv", "targets.csv", "actuals.csv",
-    "feedback.csv", "reviews.csv", "keywords.yaml",
+    "feedback.csv", "reviews.csv", "keywords.yaml", "assessments.csv", "checkins.csv",
 )  # fmt: skip
 
 
@@ -104,6 +105,8 @@ def build_sample(seed: int = DEFAULT_SEED) -> dict[str, str]:
         "feedback.csv": feedback_csv(feedback),
         "reviews.csv": reviews_csv(reviews),
         "keywords.yaml": keywords_yaml(),
+        "assessments.csv": assessments_csv(),
+        "checkins.csv": checkins_csv(np.random.default_rng([seed, 4])),
     }
 
 

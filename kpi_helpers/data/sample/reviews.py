@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kpi_helpers.data.sample.conversation import rater_id
 from kpi_helpers.data.sample.kpis import PERIODS
 from kpi_helpers.data.sample.strategy import PEOPLE
 from kpi_helpers.data.sample.writing import csv_text
@@ -80,6 +81,7 @@ class Review:
     rater_role: str
     score: int
     comment: str
+    rater_id: str = ""
 
 
 def _comment(rng: np.random.Generator, dimension: str, score: int) -> str:
@@ -95,12 +97,12 @@ def generate_reviews(rng: np.random.Generator) -> list[Review]:
     """One row per period, PM, dimension and rater; integer scores 1-5 around the PM's level."""
     out = []
     for i, period in enumerate(PERIODS):
-        for person in PEOPLE:
+        for p, person in enumerate(PEOPLE):
             for d, dimension in enumerate(DIMENSIONS):
                 level = LEVELS[person.pm_id][i] + (0.1, 0.0, -0.1)[d]
                 spread = SPREAD.get(person.pm_id, DEFAULT_SPREAD)
                 for role, count, bias in RATERS:
-                    for _ in range(count):
+                    for slot in range(count):
                         raw = level + bias + rng.normal(0.0, spread)
                         score = int(min(5, max(1, np.floor(raw + 0.5))))
                         out.append(
@@ -111,6 +113,7 @@ def generate_reviews(rng: np.random.Generator) -> list[Review]:
                                 role,
                                 score,
                                 _comment(rng, dimension, score),
+                                rater_id(role, p, i, slot),
                             )
                         )
     return out
@@ -118,8 +121,11 @@ def generate_reviews(rng: np.random.Generator) -> list[Review]:
 
 def reviews_csv(rows: list[Review]) -> str:
     return csv_text(
-        ["period", "pm_id", "dimension", "rater_role", "score", "comment"],
-        [[r.period, r.pm_id, r.dimension, r.rater_role, str(r.score), r.comment] for r in rows],
+        ["period", "pm_id", "dimension", "rater_role", "score", "comment", "rater_id"],
+        [
+            [r.period, r.pm_id, r.dimension, r.rater_role, str(r.score), r.comment, r.rater_id]
+            for r in rows
+        ],
     )
 
 

@@ -70,8 +70,10 @@ def scale_sample(
     rng = np.random.default_rng([seed, 9])
     people, kpis = _read(files["people.csv"]), _read(files["kpis.csv"])
     targets, actuals = _read(files["targets.csv"]), _read(files["actuals.csv"])
-    reviews = _read(files["reviews.csv"])
+    reviews, notes = _read(files["reviews.csv"]), _read(files["assessments.csv"])
+    checkins = _read(files["checkins.csv"])
     new_people, new_kpis, new_targets, new_actuals, new_reviews = [], [], [], [], []
+    new_notes, new_checkins = [], []
     for i in range(pms):
         src = people.iloc[i % len(people)]
         pm_id, n = f"PM{i + 1:03d}", i + 1
@@ -89,12 +91,18 @@ def scale_sample(
         new_actuals.append(a.assign(kpi_id=a["kpi_id"].map(ids), value=_jitter(a["value"], rng)))
         r = reviews[reviews["pm_id"] == src["pm_id"]]
         new_reviews.append(r.assign(pm_id=pm_id))
+        s = notes[notes["pm_id"] == src["pm_id"]]
+        new_notes.append(s.assign(pm_id=pm_id))
+        c = checkins[checkins["kpi_id"].isin(ids)]
+        new_checkins.append(c.assign(kpi_id=c["kpi_id"].map(ids)))
     out = dict(files)
     out["people.csv"] = _write(pd.concat(new_people))
     out["kpis.csv"] = _write(pd.concat(new_kpis))
     out["targets.csv"] = _write(pd.concat(new_targets))
     out["actuals.csv"] = _write(pd.concat(new_actuals).sort_values("period", kind="stable"))
     out["reviews.csv"] = _write(pd.concat(new_reviews).sort_values("period", kind="stable"))
+    out["assessments.csv"] = _write(pd.concat(new_notes).sort_values("period", kind="stable"))
+    out["checkins.csv"] = _write(pd.concat(new_checkins).sort_values("date", kind="stable"))
     if feedback_rows is not None:
         feedback = _feedback(_read(files["feedback.csv"]), feedback_rows, rng)
         out["feedback.csv"] = _write(feedback)
