@@ -130,21 +130,24 @@ def test_rank_disagreement_over_a_third_of_the_ranks():
     assert list(r["disagree"]) == [True, False, True]
 
 
-def test_rater_leniency_adjusts_for_generous_raters():
+def test_rater_leniency_is_measured_against_what_others_gave_the_same_pm():
     r = reviews(
         [
             (P, "a", "delivery", "peer", 5, None, "easy"),
-            (P, "b", "delivery", "peer", 3, None, "hard"),
-            (P, "b", "risk", "peer", 5, None, "easy"),
-            (P, "a", "risk", "peer", 3, None, "hard"),
-            (P, "a", "innovation", "peer", 5, None, "easy"),
+            (P, "a", "delivery", "peer", 3, None, "hard"),
+            (P, "b", "delivery", "peer", 4, None, "easy"),
+            (P, "b", "delivery", "peer", 2, None, "hard"),
+            (P, "c", "delivery", "peer", 5, None, "easy"),  # c is rated by the lenient rater only
+            (P, "c", "delivery", "self", 5, None, "c"),  # own scores are left out
         ]
     )
     raters, pms = rater_leniency(r, P)
     lenient = raters.set_index("rater_id")["leniency"]
-    assert lenient["easy"] == pytest.approx(5 - 4.2) and lenient["hard"] == pytest.approx(3 - 4.2)
-    # a got two of the lenient rater's three fives: its adjusted mean falls
-    assert pms.set_index("pm_id").loc["a", "shift"] < 0
+    assert lenient["easy"] == pytest.approx(2 / 3) and lenient["hard"] == pytest.approx(-1.0)
+    shift = pms.set_index("pm_id")["shift"]
+    assert shift["c"] == pytest.approx(-2 / 3)  # loses what the lenient rater added
+    assert shift["b"] == pytest.approx((-2 / 3 + 1) / 2)
+    assert "c" not in set(raters["rater_id"])
 
 
 def test_discuss_first_names_easy_targets_behind_a_top_band():

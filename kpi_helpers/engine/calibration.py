@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpi_helpers.engine.feedback360 import SELF_ROLE
 from kpi_helpers.engine.scoring import active_kpis, kpi_targets
 from kpi_helpers.periods import parse_period
 
@@ -114,33 +115,37 @@ def rank_disagreement(totals: pd.DataFrame, review_means: pd.Series) -> pd.DataF
 
 
 def rater_leniency(reviews: pd.DataFrame, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each rater's mean against the overall mean, and each PM's 360 mean adjusted for it.
+    """Each rater's leniency, and each PM's 360 mean adjusted for the leniency of their raters.
 
-    Needs `rater_id`; without it both frames are empty. A rater's leniency is their mean score
-    minus the period's overall mean; a PM's adjusted mean is the mean of (score - leniency of
-    the rater who gave it), so a PM rated only by generous raters loses what they added.
+    Needs `rater_id`; without it both frames are empty. A rater's leniency is how far their
+    scores sit above (or below) what the same PM got on the same dimension from all raters,
+    averaged over everything they scored, so a rater who happened to rate strong PMs is not
+    called lenient. A PM's adjusted mean is the mean of (score - leniency of its rater): a PM
+    rated mostly by lenient raters loses what those raters added. The PM's own scores (role
+    self) are left out.
 
     Returns:
         (raters: rater_id, rater_role, scores, mean, leniency;
          pms: pm_id, mean, adjusted, shift)
     """
-    now = reviews[reviews["period"] == period]
-    if "rater_id" not in now or now["rater_id"].isna().all() or now.empty:
+    now = reviews[(reviews["period"] == period) & (reviews["rater_role"] != SELF_ROLE)]
+    if now.empty or "rater_id" not in now or now["rater_id"].isna().all():
         return (
             pd.DataFrame(columns=["rater_id", "rater_role", "scores", "mean", "leniency"]),
             pd.DataFrame(columns=["pm_id", "mean", "adjusted", "shift"]),
         )
     now = now.dropna(subset=["rater_id"])
-    overall = float(now["score"].mean())
+    consensus = now.groupby(["pm_id", "dimension"])["score"].transform("mean")
+    now = now.assign(_resid=now["score"] - consensus)
     g = now.groupby("rater_id")
     raters = pd.DataFrame(
         {
             "rater_role": g["rater_role"].first(),
             "scores": g.size(),
             "mean": g["score"].mean(),
+            "leniency": g["_resid"].mean(),
         }
     )
-    raters["leniency"] = raters["mean"] - overall
     adjusted = now.assign(_adj=now["score"] - now["rater_id"].map(raters["leniency"]))
     p = adjusted.groupby("pm_id")
     pms = pd.DataFrame({"mean": p["score"].mean(), "adjusted": p["_adj"].mean()})

@@ -16,6 +16,7 @@ import pandas as pd
 
 MIN_RATERS = 3
 POOLED = "other"
+SELF_ROLE = "self"  # a PM scoring themselves in reviews.csv: not a colleague's view
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def score_summary(reviews: pd.DataFrame, period: str, pm_id: str) -> pd.DataFram
 
 
 def pm_means(reviews: pd.DataFrame, period: str) -> pd.Series:
-    """Each PM's mean 360 score in the period (all dimensions and roles), by pm_id."""
-    now = reviews[reviews["period"] == period]
+    """Each PM's mean 360 score in the period (all dimensions, every role but the PM's own
+    `self` scores, whose place is the self rating of assessments.csv), by pm_id."""
+    now = reviews[(reviews["period"] == period) & (reviews["rater_role"] != SELF_ROLE)]
     return now.groupby("pm_id")["score"].mean().astype("float64")

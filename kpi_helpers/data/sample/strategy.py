@@ -122,6 +122,10 @@ def company_yaml() -> str:
         "  stretch_points: 120",
         "  missing: exclude",
         "bands: {S: 110, A: 100, B: 85, C: 70, D: 0}",
+        "# The final rating weighs the KPI total, the 360 mean and the self rating (weights only).",
+        "final_score: {kpi: 70, reviews: 20, self: 10}",
+        "# Calibration guideline: the share of PMs (percent) expected in each band.",
+        "calibration: {S: 10, A: 25, B: 40, C: 15, D: 10}",
         "objectives:",
     ]
     for o in OBJECTIVES:
