@@ -28,15 +28,10 @@ import kpi_helpers.cli.run as run_command
 from kpi_helpers.cli.parser import main
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.scaffold import init_data_folder
+from kpi_helpers.report import registry
 
-STEMS = [
-    "01_strategy",
-    "02_goal_tree",
-    "03_kpi_design",
-    "04_feedback",
-    "05_evaluation",
-    "06_review",
-]
+STEMS = registry.stems()
+PM_STEM = registry.per_pm().stem
 TITLES = ["战略目标", "目标分解", "KPI 设计", "客户反馈", "绩效评估", "评估与调整"]
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 REAL = all((NOTEBOOKS_DIR / f"{s}.ipynb").exists() for s in STEMS)
