@@ -22,21 +22,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "run"
-STEMS = [
-    "01_strategy",
-    "02_goal_tree",
-    "03_kpi_design",
-    "04_feedback",
-    "05_evaluation",
-    "06_review",
-]
 
 
 def _notebooks_dir(given: str | None) -> Path:
     if given:
         return Path(given).resolve()
+    from kpi_helpers.report import registry
+
     real = ROOT / "notebooks"
-    if all((real / f"{s}.ipynb").exists() for s in STEMS):
+    if all((real / nb.file).exists() for nb in registry.NOTEBOOKS):
         return real
     return ROOT / "tests" / "fixtures" / "notebooks"
 

@@ -120,6 +120,7 @@ def timed_run(ds, period: str, pm_ids: list[str], jobs: int, out: Path, reuse: s
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     from kpi_helpers.data.load import load_dataset
+    from kpi_helpers.report import registry
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pms", type=int, default=200)
@@ -140,7 +141,7 @@ def main() -> None:
 
     if args.baseline_pms:
         some = pm_ids[: args.baseline_pms]
-        n = len(some) + 6
+        n = len(some) + len(registry.NOTEBOOKS)
         warm, _ = timed_run(ds, period, some, args.jobs, OUT / "warm", None)
         cold, _ = timed_run(ds, period, some, args.jobs, OUT / "cold", "1")
         print(f"baseline, {len(some)} PMs ({n} notebooks):")
@@ -149,7 +150,7 @@ def main() -> None:
         print(f"  ratio fresh / warm       : {cold.seconds / warm.seconds:7.2f}")
 
     summary, peak = timed_run(ds, period, pm_ids, args.jobs, OUT / "all", None)
-    pm_results = [r for r in summary.results if r.name.startswith("05_evaluation_")]
+    pm_results = [r for r in summary.results if r.name.startswith(f"{registry.per_pm().stem}_")]
     busy = sum(r.execute_seconds + r.export_seconds for r in pm_results)
     print(f"full run: {len(summary.results)} notebooks ({len(pm_results)} PM reports)")
     print(f"  wall               : {summary.seconds:7.1f} s (whole run, published)")

@@ -28,15 +28,10 @@ import kpi_helpers.cli.run as run_command
 from kpi_helpers.cli.parser import main
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.scaffold import init_data_folder
+from kpi_helpers.report import registry
 
-STEMS = [
-    "01_strategy",
-    "02_goal_tree",
-    "03_kpi_design",
-    "04_feedback",
-    "05_evaluation",
-    "06_review",
-]
+STEMS = registry.stems()
+PM_STEM = registry.per_pm().stem
 TITLES = ["战略目标", "目标分解", "KPI 设计", "客户反馈", "绩效评估", "评估与调整"]
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 REAL = all((NOTEBOOKS_DIR / f"{s}.ipynb").exists() for s in STEMS)
@@ -89,7 +84,7 @@ def test_run_writes_every_file_of_the_contract(published):
     expected = ["index.html", "manifest.json", "pm/pm01.html", "pm/pm02.html"]
     expected += [f"{s}.html" for s in STEMS]
     expected += [f"executed/{s}.ipynb" for s in STEMS]
-    expected += ["executed/05_evaluation_pm01.ipynb", "executed/05_evaluation_pm02.ipynb"]
+    expected += [f"executed/{PM_STEM}_pm01.ipynb", f"executed/{PM_STEM}_pm02.ipynb"]
     missing = [name for name in expected if not (folder / name).is_file()]
     assert missing == []
     assert sorted(p.name for p in published.out.iterdir() if p.is_dir()) == [PERIOD]
@@ -143,7 +138,7 @@ def test_manifest_records_what_made_the_reports(published):
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in manifest["inputs"].values())
     assert datetime.fromisoformat(manifest["created_at"]).tzinfo is not None
     runs = manifest["notebooks"]
-    assert [r["name"] for r in runs][-2:] == ["05_evaluation_pm01", "05_evaluation_pm02"]
+    assert [r["name"] for r in runs][-2:] == [f"{PM_STEM}_pm01", f"{PM_STEM}_pm02"]
     assert {r["status"] for r in runs} == {"ok"}
     assert all(r["execute_seconds"] > 0 for r in runs)
 
@@ -161,7 +156,7 @@ def test_kernels_run_this_interpreter_and_keep_inline_figures(published):
 
 @pytest.mark.slow
 def test_progress_is_logged_one_line_per_notebook(published):
-    for name in STEMS + ["05_evaluation_pm01", "05_evaluation_pm02"]:
+    for name in STEMS + [f"{PM_STEM}_pm01", f"{PM_STEM}_pm02"]:
         line = rf"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\S* INFO ok +{name} +\d+\.\d s$"
         assert re.search(line, published.stderr, re.MULTILINE), name
     assert "published" in published.stderr

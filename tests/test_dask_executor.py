@@ -20,6 +20,7 @@ import pytest
 from test_cli_run import FIXTURES, PERIOD, STEMS, run_cli
 
 from kpi_helpers.data.scaffold import init_data_folder
+from kpi_helpers.report import registry
 
 BIN = Path(sys.executable).parent
 
@@ -86,7 +87,9 @@ def test_dask_run_publishes_the_same_folder_as_a_local_run(cluster, tmp_path):
         assert (folder / "executed" / f"{stem}.ipynb").is_file()
     for pm in ("pm01", "pm02"):
         assert (folder / "pm" / f"{pm}.html").is_file()
-        nb = json.loads((folder / "executed" / f"05_evaluation_{pm}.ipynb").read_text("utf-8"))
+        nb = json.loads(
+            (folder / "executed" / f"{registry.per_pm().stem}_{pm}.ipynb").read_text("utf-8")
+        )
         assert nb["metadata"]["papermill"]["parameters"]["pm"] == pm
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "ok"
@@ -102,7 +105,7 @@ def test_a_worker_dying_mid_run_has_its_tasks_rerun_on_the_others(cluster, tmp_p
 
     notebooks = tmp_path / "notebooks"
     shutil.copytree(FIXTURES, notebooks)
-    path = notebooks / "05_evaluation.ipynb"  # slow enough to be caught running
+    path = notebooks / registry.per_pm().file  # slow enough to be caught running
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(4)"))
     nbformat.write(nb, path)

@@ -21,6 +21,7 @@ from kpi_helpers.data.database import fingerprint, make_engine
 from kpi_helpers.data.load import load_dataset, read_dataset
 from kpi_helpers.data.schema import TABLES
 from kpi_helpers.data.urls import URL_ENV, connect_url, public_url
+from kpi_helpers.report import registry
 from kpi_helpers.report.context import open_period
 from kpi_helpers.run.plan import plan_run
 from kpi_helpers.run.runner import run_reports
@@ -357,7 +358,7 @@ def _one_notebook_folder(folder: Path) -> Path:
         ),
     ]
     folder.mkdir()
-    nbformat.write(nb, folder / "05_evaluation.ipynb")
+    nbformat.write(nb, folder / registry.per_pm().file)
     return folder
 
 
@@ -374,7 +375,7 @@ def test_a_run_from_postgresql_reads_the_url_and_hashes_the_tables(
         ds, "2026-Q2", lang="en", pm_ids=[], out_dir=tmp_path / "reports", notebooks_dir=notebooks
     )
     assert [r.status for r in summary.results] == ["ok"]
-    executed = (summary.folder / "executed" / "05_evaluation.ipynb").read_text(encoding="utf-8")
+    executed = (summary.folder / "executed" / registry.per_pm().file).read_text(encoding="utf-8")
     assert "/kpi?options=" in executed and " 6\\n" in executed  # connected, read the 6 KPIs
     manifest = json.loads((summary.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"] == dict(sorted(fingerprint(url).items()))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kpi_helpers.data.load import load_dataset
 from kpi_helpers.publish.index_page import render_index
+from kpi_helpers.report import registry
 from kpi_helpers.run.plan import NotebookJob, report_title
 
 MADE = {
@@ -16,16 +17,15 @@ MADE = {
     "version": "0.1.0",
 }
 
+PM = registry.per_pm()
+
 
 def _jobs(pm_ids, lang="zh"):
     jobs = [
         NotebookJob(stem, Path(f"{stem}.ipynb"), {}, f"{stem}.html", report_title(stem, lang))
-        for stem in ("01_strategy", "04_feedback", "06_review")
+        for stem in registry.stems()
     ]
-    jobs += [
-        NotebookJob(f"05_evaluation_{p}", Path("05.ipynb"), {}, f"pm/{p}.html", p, p)
-        for p in pm_ids
-    ]
+    jobs += [NotebookJob(f"{PM.stem}_{p}", Path(PM.file), {}, f"pm/{p}.html", p, p) for p in pm_ids]
     return jobs
 
 

@@ -23,9 +23,10 @@ import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 from kpi_helpers.data.scaffold import init_data_folder
+from kpi_helpers.report import registry
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = "05_evaluation.ipynb"
+NOTEBOOK = registry.per_pm().file  # the evaluation: pickers and the what-if panel
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 sync_api = require_browser()

@@ -13,8 +13,9 @@ import nbformat
 import pytest
 
 from kpi_helpers.config import NOTEBOOKS_DIR, PROJECT_ROOT
+from kpi_helpers.report import registry
 
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("0[1-6]_*.ipynb"))
+NOTEBOOKS = [NOTEBOOKS_DIR / nb.file for nb in registry.NOTEBOOKS]
 PARAMETERS = {"period": "", "data_dir": "data", "pm": "", "lang": "zh", "interactive": False}
 pytestmark = pytest.mark.slow
 
@@ -76,7 +77,7 @@ def _check_report(nb: nbformat.NotebookNode, title: str) -> None:
 
 
 def test_notebooks_follow_the_parameter_contract():
-    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06"]
+    assert all(p.is_file() for p in NOTEBOOKS)
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         assert nb.metadata["kernelspec"]["name"] == "python3"
@@ -111,14 +112,14 @@ def nbval_run():
 
 def test_every_notebook_in_english_and_the_evaluation_for_one_pm(tmp_path, nbval_run):
     jobs = [(p, {"lang": "en"}) for p in NOTEBOOKS]
-    jobs.append((NOTEBOOKS_DIR / "05_evaluation.ipynb", {"pm": "PM01"}))
+    jobs.append((NOTEBOOKS_DIR / registry.per_pm().file, {"pm": "PM01"}))
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(lambda job: _execute(job[0], tmp_path, **job[1]), jobs))
     from kpi_helpers.report.i18n import t
 
     for (path, params), nb in zip(jobs, results, strict=True):
         lang = params.get("lang", "zh")
-        _check_report(nb, t(f"nb{path.stem[:2]}.title", lang))
+        _check_report(nb, t(f"{registry.notebook(path.stem).key}.title", lang))
     english = "\n".join(_reader_text(nb) for nb in results[:-1])
     assert "Qingcheng Life Tech" in english  # the company name in English
     pm_report = _reader_text(results[-1])

@@ -10,6 +10,7 @@ import pytest
 
 from kpi_helpers.data.load import load_dataset
 from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.report import registry
 from kpi_helpers.run.plan import (
     PM_NOTEBOOK,
     check_parameters,
@@ -20,14 +21,7 @@ from kpi_helpers.run.plan import (
 from kpi_helpers.run.pool import source_cell
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
-STEMS = [
-    "01_strategy",
-    "02_goal_tree",
-    "03_kpi_design",
-    "04_feedback",
-    "05_evaluation",
-    "06_review",
-]
+STEMS = registry.stems()
 
 
 def test_plan_runs_every_notebook_then_the_evaluation_per_pm(tiny_data):

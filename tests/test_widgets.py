@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from kpi_helpers.data.scaffold import init_data_folder
+from kpi_helpers.report import registry
 from kpi_helpers.report.context import ReportContext, open_period
 from kpi_helpers.widgets import (
     HEADLESS_ENV,
@@ -432,7 +433,7 @@ def test_review_accept_all(proposal):
 # -- each notebook's controls -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("notebook", ["01", "02", "03", "05", "06"])
+@pytest.mark.parametrize("notebook", registry.stems())
 def test_notebook_controls_rerender_for_another_period(example, notebook):
     panel = ui.notebook_controls(example, notebook)
     assert panel.error is None and panel.calls == 1
@@ -444,3 +445,10 @@ def test_notebook_controls_rerender_for_another_period(example, notebook):
 def test_unknown_notebook_has_no_controls(example):
     with pytest.raises(ValueError, match="no controls"):
         ui.notebook_controls(example, "09")
+
+
+def test_a_notebook_shows_no_controls_unless_interactive(example):
+    import kpi_helpers.widgets as widgets
+
+    assert example.interactive is False
+    assert widgets.controls(example, "05_evaluation") is None

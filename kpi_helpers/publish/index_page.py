@@ -10,12 +10,13 @@ import pandas as pd
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.publish.html import report_css
 from kpi_helpers.publish.page_frame import MAIN_ID, finish_page, head_html, header_html
+from kpi_helpers.report import registry
 from kpi_helpers.report.i18n import band_name, localized, t
 from kpi_helpers.report.summary import ExecutiveSummary, executive_summary
 from kpi_helpers.report.tables import format_number, format_share, is_missing
 
-FEEDBACK_REPORT = "04_feedback"
-REVIEW_REPORT = "06_review"
+FEEDBACK_REPORT = registry.notebook("feedback").stem  # the NPS tile links it
+REVIEW_REPORT = registry.notebook("review").stem  # the proposal tile links it
 
 
 def _text(key: str, lang: str, **params) -> str:

@@ -29,6 +29,7 @@ from kpi_helpers.periods import (
 )
 from kpi_helpers.report import narrative
 from kpi_helpers.report.i18n import LANGUAGES, band_name, dimension_name, localized, t
+from kpi_helpers.report.registry import NOTEBOOKS
 
 
 class ReportError(KpiWorkbookError):
@@ -47,7 +48,7 @@ def resolve_data_dir(data_dir: str | Path, cwd: Path | None = None) -> Path:
         return path
     cwd = Path.cwd() if cwd is None else cwd
     candidates = []
-    if cwd.name == NOTEBOOKS_DIR.name or any(cwd.glob("0[1-6]_*.ipynb")):
+    if cwd.name == NOTEBOOKS_DIR.name or any((cwd / nb.file).is_file() for nb in NOTEBOOKS):
         candidates.append(cwd.parent / path)
     candidates += [cwd / path, PROJECT_ROOT / path]
     for c in candidates:

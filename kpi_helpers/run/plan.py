@@ -9,9 +9,10 @@ from pathlib import Path
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.report import registry
 from kpi_helpers.report.i18n import catalogue, localized, t
 
-PM_NOTEBOOK = "05_evaluation"  # run once for the company and once per product manager
+PM_NOTEBOOK = registry.per_pm().stem  # run once for the company and once per product manager
 
 
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -56,17 +57,18 @@ class NotebookResult:
 
 def report_title(stem: str, lang: str) -> str:
     """The title of a company report, e.g. 01_strategy -> 战略目标 (the stem when unknown)."""
-    return catalogue(lang).get(f"run.title.{stem}", stem)
+    keys = {nb.stem: nb.title_key for nb in registry.NOTEBOOKS}
+    return catalogue(lang).get(keys.get(stem, f"run.title.{stem}"), stem)
 
 
 def find_notebooks(folder: Path) -> list[Path]:
-    """The numbered notebooks of a folder (01_*.ipynb ...), in reading order."""
+    """The registered notebooks (report.registry) the folder holds, in reading order."""
     folder = Path(folder)
-    found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    found = [folder / nb.file for nb in registry.NOTEBOOKS if (folder / nb.file).is_file()]
     if not any(p.stem == PM_NOTEBOOK for p in found):
         raise KpiWorkbookError(
-            f"{folder / (PM_NOTEBOOK + '.ipynb')} is missing; the run needs the numbered "
-            f"notebooks 01_strategy.ipynb ... 06_review.ipynb in {folder}"
+            f"{folder / (PM_NOTEBOOK + '.ipynb')} is missing; the run needs the notebooks "
+            f"{', '.join(nb.file for nb in registry.NOTEBOOKS)} in {folder}"
         )
     return found
 

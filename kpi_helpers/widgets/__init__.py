@@ -3,8 +3,7 @@
 Importing this package does not import ipywidgets: the panel functions below do that only
 when a notebook actually shows a control. Each function displays its panel and returns it.
 
-    if widgets.show_controls(interactive):
-        widgets.controls(ctx, "05")
+    widgets.controls(ctx, "05_evaluation")  # shows nothing unless show_controls(ctx.interactive)
 """
 
 from __future__ import annotations
@@ -47,14 +46,17 @@ def _shown(build, *args, **kwargs):
     return panel
 
 
-def controls(ctx, notebook: str, **inputs):
-    """Show a notebook's controls: pickers re-rendering its figures and tables for another period,
-    PM or language, with the what-if panel (03, 05), theme explorer (04) or review acceptance (06).
+def controls(ctx, notebook: str):
+    """Show a notebook's controls when the kernel should (show_controls(ctx.interactive)):
+    pickers re-rendering its sections for another period, PM, team or language, with its panel
+    (what-if, theme explorer or review acceptance) as the report registry lists them.
 
-    `inputs` hands over what the notebook already computed: feedback=FeedbackView (04),
-    review=Review (06).
+    Args:
+        notebook: the notebook's stem, e.g. "05_evaluation" (see report.registry).
     """
-    return _shown("notebook_controls", ctx, notebook, **inputs)
+    if not show_controls(ctx.interactive):
+        return None
+    return _shown("notebook_controls", ctx, notebook)
 
 
 def whatif_panel(ctx, pm_id: str | None = None):
