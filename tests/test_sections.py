@@ -77,6 +77,12 @@ def example(tmp_path_factory):
     return open_period(init_data_folder(tmp_path_factory.mktemp("example") / "data"), lang="en")
 
 
+@pytest.fixture(scope="module")
+def example_pm(example):
+    """The same example as pm01's page (the review pack)."""
+    return open_period(example.ds.data_dir, lang="en", pm="pm01")
+
+
 @pytest.fixture
 def shown(monkeypatch):
     """What the sections display: Markdown and HTML texts, in order."""
@@ -117,11 +123,14 @@ def test_the_filtered_totals_table_lists_the_kept_pm_only(example, shown):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", registry.NOTEBOOKS, ids=lambda nb: nb.stem)
-def test_every_section_starts_with_its_heading(example, shown, entry):
+def test_every_section_starts_with_its_heading(example, example_pm, shown, entry):
     module = getattr(sections, entry.module)
     for name in entry.sections:
         shown.clear()
         getattr(module, name)(example)
+        if name.startswith("pm_"):  # a PM page's review-pack section: nothing on company pages
+            assert shown == [], f"{entry.module}.{name} showed {shown[:1]} on a company page"
+            getattr(module, name)(example_pm)
         assert shown and shown[0].startswith("## "), f"{entry.module}.{name}: {shown[:1]}"
         for img in re.findall(r"<img [^>]*>", "\n".join(shown)):
             assert re.search(r'alt="[^"]{10,}"', img), f"{entry.module}.{name}: no alt text"

@@ -308,3 +308,9 @@ def _negative_example(rows: pd.DataFrame, terms) -> str:
     if negative.empty:
         return ""
     return str(negative.sort_values("sentiment_score", kind="stable")["text"].iloc[0])
+
+
+def current(ctx) -> str | None:
+    """The current, unfinished period: that of the latest check-in when it has no actuals yet."""
+    ds = ctx.ds
+    return current_period(ds.checkins, ds.periods, ds.company.cadence)

@@ -72,7 +72,21 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         "05_evaluation",
         "evaluation",
         "nb05",
-        ("totals", "dimensions", "kpis", "movers"),
+        (
+            "pm_headline",
+            "totals",
+            "pm_history",
+            "dimensions",
+            "kpis",
+            "pm_notes",
+            "movers",
+            "pm_findings",
+            "pm_reviews",
+            "pm_customers",
+            "pm_next_targets",
+            "pm_assessments",
+            "pm_checkins",
+        ),  # fmt: skip
         ("period", "pm", "team", "product", "lang"),
         rerender=("totals", "kpis"),
         panel="whatif",
@@ -85,6 +99,13 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         ("trends", "kpi_scores", "findings", "proposal"),
         ("period", "pm", "lang"),
         panel="review",
+    ),
+    Notebook(
+        "07_calibration",
+        "calibration",
+        "nb07",
+        ("bands", "ambition", "ranks", "leniency", "discuss"),
+        ("period", "lang"),
     ),
 )
 

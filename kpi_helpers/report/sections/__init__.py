@@ -6,6 +6,7 @@ the section shows (the pickers pass their team / product filter; the notebooks p
 """
 
 from kpi_helpers.report.sections import (
+    calibration,
     evaluation,
     feedback,
     goal_tree,
@@ -15,4 +16,13 @@ from kpi_helpers.report.sections import (
 )
 from kpi_helpers.report.sections.base import start
 
-__all__ = ["evaluation", "feedback", "goal_tree", "kpi_design", "review", "start", "strategy"]
+__all__ = [
+    "calibration",
+    "evaluation",
+    "feedback",
+    "goal_tree",
+    "kpi_design",
+    "review",
+    "start",
+    "strategy",
+]

@@ -1,15 +1,18 @@
 """05 Performance evaluation: totals and bands, dimension scores, each KPI against its target,
-and what moved each total since the previous period."""
+and what moved each total since the previous period. A PM's page (`pm` set) is that PM's review
+pack: the `pm_*` sections add the headline, history, notes, findings, 360, customer evidence,
+next targets, self and manager words and check-ins; on company pages they show nothing."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from kpi_helpers.report import labels, narrative, plots, report_tables, views
+from kpi_helpers.report import labels, narrative, pack, plots, report_tables, views
 from kpi_helpers.report.context import ReportContext
 from kpi_helpers.report.display import show_figure, show_html, show_markdown
 from kpi_helpers.report.sections.base import Keep, mine
 from kpi_helpers.report.sections.base import pm_ids as picked_pm_ids
+from kpi_helpers.report.sections.review import result as review_result
 
 
 def _totals(ctx: ReportContext, keep: Keep = None) -> pd.DataFrame:
@@ -84,3 +87,92 @@ def movers(ctx: ReportContext, keep: Keep = None) -> None:
                 "nb05.alt_movers", pm_rows, "contribution", ctx.lang, name=row.label
             )
             show_figure(plots.contributions(pm_rows, title, ctx.lang), alt)
+
+
+# --- the review pack of a PM's page ---------------------------------------------------------
+
+
+def _pack_heading(ctx: ReportContext, key: str, **params) -> None:
+    show_markdown(narrative.heading(f"pack.{key}", ctx.lang, **params))
+
+
+def pm_headline(ctx: ReportContext, keep: Keep = None) -> None:
+    """Total, band or "incomplete", coverage, change since last period, rank among N; the
+    final rating beside it when company.yaml weighs one."""
+    if not ctx.pm:
+        return
+    _pack_heading(ctx, "h_headline")
+    show_markdown(pack.headline(ctx))
+    show_markdown(pack.final_score(ctx))
+
+
+def pm_history(ctx: ReportContext, keep: Keep = None) -> None:
+    """The PM's total in every period with the band lines: chart and table."""
+    if not ctx.pm:
+        return
+    _pack_heading(ctx, "h_history")
+    fig, alt, table = pack.history(ctx)
+    show_figure(fig, alt)
+    show_html(table)
+
+
+def pm_notes(ctx: ReportContext, keep: Keep = None) -> None:
+    """This period's results with the note written beside each actual."""
+    if not ctx.pm:
+        return
+    _pack_heading(ctx, "h_results", period=ctx.period)
+    show_html(pack.kpi_notes(ctx))
+
+
+def pm_findings(ctx: ReportContext, keep: Keep = None) -> None:
+    """What the review found about this PM's KPIs, in plain words."""
+    if not ctx.pm:
+        return
+    _pack_heading(ctx, "h_findings")
+    show_markdown(pack.findings(ctx, review_result(ctx)))
+
+
+def pm_reviews(ctx: ReportContext, keep: Keep = None) -> None:
+    """360: means against the company and the comments that keep raters anonymous."""
+    if not ctx.pm:
+        return
+    _pack_heading(ctx, "h_360")
+    show_html(pack.reviews_360(ctx))
+
+
+def pm_customers(ctx: ReportContext, keep: Keep = None) -> None:
+    """Customer evidence for the PM's products: NPS / CSAT with intervals, negative themes."""
+    if not ctx.pm:
+        return
+    _pack_heading(ctx, "h_customers")
+    figure, text = pack.customers(ctx)
+    if figure:
+        show_figure(*figure)
+    show_markdown(text)
+
+
+def pm_next_targets(ctx: ReportContext, keep: Keep = None) -> None:
+    """Next period's proposed levels for the PM's KPIs with their reasons."""
+    if not ctx.pm:
+        return
+    review = review_result(ctx)
+    _pack_heading(ctx, "h_next", next_period=review.next_period)
+    show_html(pack.next_targets(ctx, review))
+
+
+def pm_assessments(ctx: ReportContext, keep: Keep = None) -> None:
+    """The PM's self-assessment and the manager's comments for the period."""
+    if not ctx.pm:
+        return
+    _pack_heading(ctx, "h_assessments")
+    show_markdown(pack.assessments(ctx))
+
+
+def pm_checkins(ctx: ReportContext, keep: Keep = None) -> None:
+    """The current period's check-ins and forecasts (nothing when there are none)."""
+    if not ctx.pm:
+        return
+    text = pack.checkins(ctx)
+    if text:
+        _pack_heading(ctx, "h_checkins", period=pack.current(ctx))
+        show_html(text)
