@@ -14,6 +14,7 @@ import pandas as pd
 
 from kpi_helpers.data.company import Company
 from kpi_helpers.engine.scoring import pm_totals, score_values
+from kpi_helpers.data.fragments import check_order, targets_fragment
 from kpi_helpers.widgets.fragments import WEIGHT_COLUMNS, save_targets, write_new_csv
 
 LEVELS = ("threshold", "target", "stretch")
@@ -154,7 +155,7 @@ class WhatIf:
         """KPIs whose threshold, target or stretch differ from the data: targets.csv rows."""
         o, n = self.original[list(LEVELS)], self.card[list(LEVELS)]
         same = (o.eq(n) | (o.isna() & n.isna())).all(axis=1)
-        return self.card.loc[~same, ["kpi_id", *LEVELS]].reset_index(drop=True)
+        return self.card.loc[~same, ["kpi_id", *LEVELS, "direction"]].reset_index(drop=True)
 
     def changed_weights(self) -> pd.DataFrame:
         """Weights of every PM whose weights were changed (kpi_id, owner, weight).
@@ -173,9 +174,13 @@ class WhatIf:
 
         Returns the files written; nothing is written when nothing changed. The data files are
         never modified: copy rows into targets.csv / kpis.csv to adopt them.
+
+        Raises:
+            KpiWorkbookError: a tried KPI's levels are out of order (nothing is written).
         """
         written = []
         targets = self.changed_targets()
+        check_order(targets_fragment(targets, self.period))
         if len(targets):
             written.append(save_targets(targets, data_dir, self.period))
         weights = self.changed_weights()
