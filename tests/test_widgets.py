@@ -198,7 +198,7 @@ def test_saved_fragment_is_a_new_targets_file_and_data_is_untouched(ctx, data):
     assert len(paths) == 2 and all(p.parent == data / "whatif" for p in paths)
     assert data_files(data) == before
     targets = pd.read_csv(paths[0], encoding="utf-8-sig")
-    assert list(targets.columns) == ["period", "kpi_id", "threshold", "target", "stretch"]
+    assert list(targets.columns) == ["period", "kpi_id", "target", "threshold", "stretch"]
     assert targets.to_dict("records") == [
         {"period": "2026-Q2", "kpi_id": "K01", "threshold": 9000, "target": 12000, "stretch": 13000}
     ]

@@ -21,6 +21,10 @@ TARGET_COLUMNS = [c.name for c in TARGETS.columns]  # period, kpi_id, target, th
 LEVELS = ("threshold", "target", "stretch")
 
 
+class LevelOrderError(KpiWorkbookError):
+    """Rows whose threshold / target / stretch are out of the validator's order; nothing written."""
+
+
 def number_text(v) -> str:
     """A number as a person writes it in a CSV cell: 12000, 35.5, 0.25; empty when missing."""
     if v is None or (not isinstance(v, str) and pd.isna(v)):
@@ -93,11 +97,11 @@ def order_problems(rows: pd.DataFrame) -> list[str]:
 
 
 def check_order(rows: pd.DataFrame) -> None:
-    """Raise KpiWorkbookError naming the rows whose levels are out of order."""
+    """Raise LevelOrderError naming the rows whose levels are out of order."""
     problems = order_problems(rows)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise KpiWorkbookError(
+        raise LevelOrderError(
             f"nothing written: {problems[0]}{more}; put the levels in order and save again"
         )
 

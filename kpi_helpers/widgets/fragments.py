@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_helpers.data.fragments import TARGET_COLUMNS, targets_fragment, write_fragment, write_new_csv
+from kpi_helpers.data.fragments import (
+    TARGET_COLUMNS,
+    targets_fragment,
+    write_fragment,
+    write_new_csv,
+)
 
 WEIGHT_COLUMNS = ["kpi_id", "owner", "weight"]
 

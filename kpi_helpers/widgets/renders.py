@@ -92,7 +92,7 @@ def _panel(build: Callable) -> Callable:
 def _whatif(ctx, **_):
     from kpi_helpers.widgets.panel_whatif import whatif_panel
 
-    return whatif_panel(ctx)
+    return whatif_panel(ctx, keep=True)  # tried values survive the pickers' redraws
 
 
 def _explorer(ctx, feedback=None, **_):
@@ -119,9 +119,9 @@ def _both(first: Callable, second: Callable) -> Callable:
 NOTEBOOKS: dict[str, tuple[Callable, tuple[str, ...]]] = {
     "01": (strategy, ("period", "lang")),
     "02": (goal_tree, ("period", "pm", "lang")),
-    "03": (_both(kpi_design, _panel(_whatif)), ("period", "pm", "team", "lang")),
+    "03": (_both(_panel(_whatif), kpi_design), ("period", "pm", "team", "lang")),
     "04": (_panel(_explorer), ("period", "pm", "lang")),
-    "05": (_both(evaluation, _panel(_whatif)), ("period", "pm", "team", "product", "lang")),
+    "05": (_both(_panel(_whatif), evaluation), ("period", "pm", "team", "product", "lang")),
     "06": (_panel(_review), ("period", "pm", "lang")),
 }
 
