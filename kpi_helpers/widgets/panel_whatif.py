@@ -77,7 +77,7 @@ class WhatIfPanel:
         self.kpi.observe(self._on_kpi, names="value")
         self.save_button.on_click(lambda _b: self.save())
         self.reset_button.on_click(lambda _b: self.reset())
-        buttons = w.HBox([self.save_button, self.reset_button, self.message])
+        self.buttons = buttons = w.HBox([self.save_button, self.reset_button, self.message])
         controls = w.VBox(
             [self.pm, self.kpi, *self.rows.values(), self.entry_message, self.weights_title,
              self.weights_box, self.count, buttons]
