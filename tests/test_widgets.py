@@ -329,10 +329,12 @@ def test_pickers_label_all_and_follow_the_language(ctx):
     panel = ui.pickers(ctx, lambda c: None, ("period", "pm", "lang"))
     pm = panel.pickers["pm"]
     assert pm.value == "" and pm.label == "All"
+    assert ("pm01 Zhang Wei", "pm01") in pm.options
     assert "everyone" in panel.showing.value and "2026-Q2" in panel.showing.value
     panel.pick("lang", "zh")
     assert panel.pickers["period"].description == "周期" and pm.description == "产品经理"
     assert pm.label == "全部" and pm.value == ""
+    assert ("pm01 张伟", "pm01") in pm.options
     panel.pick("pm", "pm02")
     assert panel.context().pm == "pm02" and "pm02" in panel.showing.value
     panel.pick("pm", None)

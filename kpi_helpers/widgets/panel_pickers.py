@@ -10,7 +10,7 @@ from IPython.display import HTML, display
 
 from kpi_helpers.errors import KpiWorkbookError
 from kpi_helpers.report.context import ReportContext
-from kpi_helpers.report.i18n import t
+from kpi_helpers.report.i18n import localized, t
 from kpi_helpers.widgets._controls import error_html
 from kpi_helpers.widgets.pickers import FIELDS, PickerState, Selection
 from kpi_helpers.widgets.views import esc
@@ -52,10 +52,19 @@ class PickersPanel:
         self.rerender()
 
     def _options(self, field: str, lang: str) -> list[tuple[str, str]]:
-        return [
-            (t("widgets.all", lang), ALL) if v is None else (label, v)
-            for label, v in self.state.options(field)
-        ]
+        names = {}
+        if field == "pm":  # PM names in the picked language (name_en in English when given)
+            people = self.ctx.ds.people.to_dict("records")
+            names = {str(r["pm_id"]): localized(r, "name", lang) for r in people}
+        out = []
+        for label, v in self.state.options(field):
+            if v is None:
+                out.append((t("widgets.all", lang), ALL))
+            elif names.get(v) and names[v] != v:
+                out.append((f"{v} {names[v]}", v))
+            else:
+                out.append((label, v))
+        return out
 
     def _on_pick(self, field: str, change) -> None:
         if self._busy:
