@@ -180,6 +180,8 @@ def test_whatif_panel_in_jupyterlab(lab, tmp_path):
     """Dropdowns through every PM and KPI change no tried value; one slider makes one change;
     the saved fragment appended to targets.csv validates; the lab leaves git status clean."""
     base, token, repo = lab
+    tracked = repo / "notebooks" / NOTEBOOK
+    committed = tracked.stat().st_mtime_ns
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -243,7 +245,11 @@ def test_whatif_panel_in_jupyterlab(lab, tmp_path):
             )
             page.locator(".jp-Notebook").first.click()
             page.keyboard.press("Control+s")
-            time.sleep(2)
+            deadline = time.monotonic() + 30
+            while tracked.stat().st_mtime_ns == committed and time.monotonic() < deadline:
+                time.sleep(0.25)
+            assert tracked.stat().st_mtime_ns != committed, "the notebook was not saved"
+            time.sleep(1)  # the checkpoint beside it
         finally:
             browser.close()
     assert float(after.replace(",", "")) < float(before.replace(",", ""))  # a harder target
