@@ -23,12 +23,15 @@ report: $(STAMP)
 	$(BIN)/kpi-workbook run --data data --out reports --lang $(LANG_REPORT) $(if $(PERIOD),--period $(PERIOD),)
 
 # JupyterLab with the project's kernel on the notebooks folder; kernels started there show the
-# interactive controls by default (KPI_WORKBOOK_LAB=1, see kpi_helpers/widgets/mode.py).
+# interactive controls by default (KPI_WORKBOOK_LAB=1, see kpi_helpers/widgets/mode.py). Its
+# config (tools/jupyter_lab_config.py) saves notebooks without outputs, so autosaves never dirty
+# the tracked notebooks.
 # `make lab LAB_ARGS="--no-browser --port 8890"` passes options on; root needs --allow-root.
 LAB_ARGS ?=
 lab: $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name kpi-workbook --display-name "KPI workbook"
-	KPI_WORKBOOK_LAB=1 $(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 \
+	KPI_WORKBOOK_LAB=1 $(BIN)/jupyter lab --config=$(CURDIR)/tools/jupyter_lab_config.py \
+		--notebook-dir=notebooks --ip=127.0.0.1 \
 		$(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
 lint: $(STAMP)

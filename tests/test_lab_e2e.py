@@ -1,4 +1,5 @@
-"""End to end: notebook 05 in a real JupyterLab, run in headless Chromium, what-if slider moved.
+"""End to end: notebook 05 in a real JupyterLab with `make lab`'s config, driven by headless
+Chromium: the what-if panel's dropdowns, one slider, the save, and git status afterwards.
 
 Needs Debian's chromium at /usr/bin/chromium (CI installs it in .ci/run) and Playwright for
 Python (dev extras); Playwright's own browser download is never used. The panel's screenshot goes
@@ -22,12 +23,14 @@ import nbformat
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
+from kpi_helpers.data.load import validate_dataset
 from kpi_helpers.data.scaffold import init_data_folder
 from kpi_helpers.report import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = registry.per_pm().file  # the evaluation: pickers and the what-if panel
 ARTIFACTS = ROOT / "tests" / "artifacts"
+LAB_CONFIG = ROOT / "tools" / "jupyter_lab_config.py"  # the config `make lab` uses
 
 sync_api = require_browser()
 pytestmark = pytest.mark.slow
@@ -59,11 +62,27 @@ def interactive_copy(source: Path, folder: Path, data_dir: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def lab(tmp_path: Path):
-    """A JupyterLab server on 127.0.0.1 (random port, token) serving tmp_path/notebooks."""
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=lab", "-c", "user.email=lab@example.invalid", *args],
+        cwd=repo, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """One JupyterLab server for the module, with `make lab`'s config, on a throwaway git
+    repository holding the project's .gitignore, an example data folder and notebooks/."""
+    tmp_path = tmp_path_factory.mktemp("lab")
+    repo = tmp_path / "repo"
+    notebooks = repo / "notebooks"
+    notebooks.mkdir(parents=True)
+    shutil.copyfile(ROOT / ".gitignore", repo / ".gitignore")
+    data = init_data_folder(repo / "data")
+    interactive_copy(ROOT / "notebooks" / NOTEBOOK, notebooks, data)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "start")
     port, token = _free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_WORKBOOK", "JUPYTER"))}
     env.update(
@@ -82,10 +101,10 @@ def lab(tmp_path: Path):
     env["JUPYTERLAB_SETTINGS_DIR"] = str(tmp_path / "lab-settings")
     log = (tmp_path / "lab.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", "--port-retries=0", "--allow-root", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={notebooks}", "--LabApp.news_url=",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        [sys.executable, "-m", "jupyter", "lab", f"--config={LAB_CONFIG}", "--no-browser",
+         "--ip=127.0.0.1", f"--port={port}", "--port-retries=0", "--allow-root",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={notebooks}",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
          "--LabApp.extension_manager=readonly"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=notebooks,
     )  # fmt: skip
@@ -100,7 +119,7 @@ def lab(tmp_path: Path):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError((tmp_path / "lab.log").read_text()) from None
                 time.sleep(0.5)
-        yield base, token, notebooks
+        yield base, token, repo
     finally:
         proc.terminate()
         try:
@@ -138,17 +157,38 @@ def settled_text(page, selector: str, quiet: float = 2.0, timeout: float = 60) -
     return last
 
 
-def test_whatif_slider_changes_the_total_in_jupyterlab(lab, tmp_path):
-    base, token, notebooks = lab
-    source = ROOT / "notebooks" / NOTEBOOK
-    data = init_data_folder(tmp_path / "data")
-    copy = interactive_copy(source, notebooks, data)
+def tried_count(page) -> int:
+    return int(page.locator(".kpi-whatif-count [data-count]").first.get_attribute("data-count"))
+
+
+def choose(page, dropdown: str, index: int, expect: str) -> str:
+    """Pick the index-th entry of a panel dropdown, wait until the result shows `expect`
+    (text of the picked entry when empty) and any echo from the browser has come back."""
+    select = page.locator(f"{dropdown} select").first
+    label = select.locator("option").nth(index).inner_text()
+    select.select_option(index=index)
+    wanted = expect or label.split()[0]
+    page.wait_for_function(
+        "w => document.querySelector('.kpi-whatif-result').innerText.includes(w)",
+        arg=wanted,
+        timeout=30_000,
+    )
+    settled_text(page, ".kpi-whatif", quiet=1.0)
+    return label
+
+
+def test_whatif_panel_in_jupyterlab(lab, tmp_path):
+    """Dropdowns through every PM and KPI change no tried value; one slider makes one change;
+    the saved fragment appended to targets.csv validates; the lab leaves git status clean."""
+    base, token, repo = lab
+    tracked = repo / "notebooks" / NOTEBOOK
+    committed = tracked.stat().st_mtime_ns
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{base}/lab/tree/{copy.name}?token={token}")
+            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
             page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(timeout=90_000)
             wait_for_kernel(page)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
@@ -159,6 +199,29 @@ def test_whatif_slider_changes_the_total_in_jupyterlab(lab, tmp_path):
             except sync_api.Error:
                 page.screenshot(path=str(ARTIFACTS / "whatif-failed.png"))
                 raise
+            start = settled_text(page, ".kpi-whatif-result", quiet=1.5)
+            assert tried_count(page) == 0
+            # the panel comes before the report it redraws in the controls cell's output
+            assert page.evaluate(
+                """() => {
+                    const panel = document.querySelector('.kpi-pickers .kpi-whatif');
+                    const img = document.querySelector('.kpi-pickers img');
+                    return !!panel && !!img &&
+                        !!(panel.compareDocumentPosition(img) & Node.DOCUMENT_POSITION_FOLLOWING);
+                }"""
+            )
+            pms = page.locator(".kpi-whatif-pm select option").count()
+            walked = []
+            for pm in [*range(pms), 0]:
+                choose(page, ".kpi-whatif-pm", pm, "")
+                for kpi in range(page.locator(".kpi-whatif-kpi select option").count()):
+                    walked.append(choose(page, ".kpi-whatif-kpi", kpi, ""))
+                    assert tried_count(page) == 0, f"choosing {walked[-1]} changed a tried value"
+            assert len(walked) >= 8  # pm01: 3 KPIs, pm02: 3 KPIs, pm01 again
+            choose(page, ".kpi-whatif-kpi", 0, "")
+            assert settled_text(page, ".kpi-whatif-result", quiet=1.0) == start
+            # K02 has no row for the period in targets.csv yet, so its row can be appended as is
+            assert choose(page, ".kpi-whatif-kpi", 1, "K02").startswith("K02")
             before = total.inner_text()
             handle = page.locator(".kpi-whatif-target .noUi-handle").first
             handle.scroll_into_view_if_needed()
@@ -170,16 +233,41 @@ def test_whatif_slider_changes_the_total_in_jupyterlab(lab, tmp_path):
                 arg=before,
                 timeout=30_000,
             )
-            after = settled_text(page, ".kpi-whatif-result")  # the last steps computed too
+            settled_text(page, ".kpi-whatif-result")  # the last steps computed too
             after = total.inner_text()
+            assert tried_count(page) == 1
             page.locator(".kpi-whatif").first.scroll_into_view_if_needed()
             shot = ARTIFACTS / "whatif.png"
             page.locator(".kpi-whatif").first.screenshot(path=str(shot))
+            page.locator(".kpi-whatif-save button, button.kpi-whatif-save").first.click()
+            page.wait_for_function(
+                "() => document.querySelector('.kpi-whatif-message').innerText.includes('targets_')",
+                timeout=30_000,
+            )
+            page.locator(".jp-Notebook").first.click()
+            page.keyboard.press("Control+s")
+            deadline = time.monotonic() + 30
+            while tracked.stat().st_mtime_ns == committed and time.monotonic() < deadline:
+                time.sleep(0.25)
+            assert tracked.stat().st_mtime_ns != committed, "the notebook was not saved"
+            time.sleep(1)  # the checkpoint beside it
         finally:
             browser.close()
-    assert after != before
     assert float(after.replace(",", "")) < float(before.replace(",", ""))  # a harder target
     assert shot.stat().st_size > 10_000
+    (saved,) = sorted((repo / "data" / "whatif").glob("targets_*.csv"))
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    targets = repo / "data" / "targets.csv"
+    assert lines[0] == targets.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert len(lines) == 2  # exactly one KPI tried
+    copy = Path(
+        shutil.copytree(repo / "data", tmp_path / "data", ignore=shutil.ignore_patterns("whatif"))
+    )
+    text = (copy / "targets.csv").read_text(encoding="utf-8-sig").rstrip("\n")
+    (copy / "targets.csv").write_text(text + "\n" + lines[1] + "\n", encoding="utf-8")
+    _ds, problems = validate_dataset(copy)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert _git(repo, "status", "--porcelain") == ""  # saved notebook, checkpoints, what-if file
     docs = ROOT / "docs" / "img" / "whatif.png"
     if os.environ.get("KPI_WORKBOOK_UPDATE_SCREENSHOT") == "1":
         docs.parent.mkdir(parents=True, exist_ok=True)

@@ -199,7 +199,7 @@ def test_saved_fragment_is_a_new_targets_file_and_data_is_untouched(ctx, data):
     assert len(paths) == 2 and all(p.parent == data / "whatif" for p in paths)
     assert data_files(data) == before
     targets = pd.read_csv(paths[0], encoding="utf-8-sig")
-    assert list(targets.columns) == ["period", "kpi_id", "threshold", "target", "stretch"]
+    assert list(targets.columns) == ["period", "kpi_id", "target", "threshold", "stretch"]
     assert targets.to_dict("records") == [
         {"period": "2026-Q2", "kpi_id": "K01", "threshold": 9000, "target": 12000, "stretch": 13000}
     ]
@@ -247,6 +247,71 @@ def test_lower_is_better_kpi(ctx):
     assert state.kpi("K03").problem is None
 
 
+def test_walking_kpis_and_pms_with_browser_echoes_changes_nothing(ctx):
+    """The browser snaps a new slider's value to its grid and clamps an old one to new bounds,
+    and sends both back; neither is a person's move."""
+    panel = ui.whatif_panel(ctx, "pm01")
+    before = panel.state.totals()
+    for pm in ("pm01", "pm02", "pm01"):
+        panel.pm.value = pm
+        for kpi in panel.state.kpi_ids(pm):
+            old, moved = dict(panel.levels), panel.kpi.value != kpi
+            panel.kpi.value = kpi
+            for c, s in panel.levels.items():
+                assert (s is not old[c]) == moved  # range and value together, in a new slider
+                old[c].value = min(max(old[c].value, s.min), s.max)  # a stale clamp echo
+                s.value = min(s.max, s.value + s.step / 3)  # the grid snap echo
+    assert panel.state.tried_changes() == 0
+    assert panel.state.changed_targets().empty
+    pd.testing.assert_frame_equal(panel.state.totals(), before)
+    assert 'data-count="0"' in panel.count.value
+    panel.set_level("target", panel.levels["target"].value + 5 * panel.levels["target"].step)
+    assert panel.state.tried_changes() == 1 and 'data-count="1"' in panel.count.value
+
+
+def test_number_boxes_take_any_value_and_answer_bad_entries(ctx):
+    panel = ui.whatif_panel(ctx, "pm01")  # K01: 人 (people), higher is better
+    panel.type_level("stretch", "100000")
+    assert panel.state.kpi("K01").after["stretch"] == 100000.0
+    assert panel.levels["stretch"].max >= 100000 and panel.levels["stretch"].value == 100000
+    assert panel.entry_message.value == ""
+    panel.type_level("target", "abc")
+    assert "&#x27;abc&#x27; is not a number" in panel.entry_message.value  # escaped
+    panel.type_level("threshold", "-5")
+    assert "cannot be below 0" in panel.entry_message.value
+    k = panel.state.kpi("K01")
+    assert (k.after["target"], k.after["threshold"]) == (k.before["target"], k.before["threshold"])
+    panel.type_level("target", "12,500")
+    assert panel.state.kpi("K01").after["target"] == 12500.0
+    assert panel.boxes["target"].value == "12500"
+    assert panel.state.tried_changes() == 2
+
+
+def test_save_refuses_levels_out_of_order_and_says_so_beside_the_button(ctx, data):
+    panel = ui.whatif_panel(ctx, "pm01")
+    panel.type_level("threshold", "12500")  # above K01's target
+    assert "kpi-whatif-problem" in panel.result.value
+    assert panel.save() == []
+    assert not (data / "whatif").exists()
+    assert "Nothing was saved" in panel.message.value and "not below target" in panel.message.value
+    assert panel.message in panel.buttons.children
+
+
+def test_tried_values_survive_the_pickers_redraws_until_reset(ctx):
+    from kpi_helpers.widgets.panel_whatif import whatif_panel
+
+    first = whatif_panel(ctx, "pm01", keep=True)
+    first.set_level("target", 13000)
+    again = whatif_panel(ReportContext(ctx.ds, ctx.period, "zh", "pm02", True), keep=True)
+    assert again.state is first.state and again.pm.value == "pm02"
+    assert again.state.kpi("K01").after["target"] == 13000.0
+    assert "1" in again.count.value and "已试算" in again.count.value
+    other = whatif_panel(ReportContext(ctx.ds, "2026-Q1", "en", "", True), keep=True)
+    assert other.state.tried_changes() == 0  # another period has its own tried values
+    again.reset()
+    assert whatif_panel(ctx, keep=True).state.tried_changes() == 0
+
+
 # -- pickers ----------------------------------------------------------------------------------
 
 
@@ -259,6 +324,22 @@ def test_pickers_rerender_with_the_chosen_period_pm_and_language(ctx):
     panel.pick("lang", "zh")
     assert seen[-1] == ("2026-Q1", "pm02", "zh")
     assert len(seen) == 4
+
+
+def test_pickers_label_all_and_follow_the_language(ctx):
+    panel = ui.pickers(ctx, lambda c: None, ("period", "pm", "lang"))
+    pm = panel.pickers["pm"]
+    assert pm.value == "" and pm.label == "All"
+    assert ("pm01 Zhang Wei", "pm01") in pm.options
+    assert "everyone" in panel.showing.value and "2026-Q2" in panel.showing.value
+    panel.pick("lang", "zh")
+    assert panel.pickers["period"].description == "周期" and pm.description == "产品经理"
+    assert pm.label == "全部" and pm.value == ""
+    assert ("pm01 张伟", "pm01") in pm.options
+    panel.pick("pm", "pm02")
+    assert panel.context().pm == "pm02" and "pm02" in panel.showing.value
+    panel.pick("pm", None)
+    assert panel.context().pm == ""
 
 
 def test_team_and_product_pickers_narrow_the_pms(ctx):

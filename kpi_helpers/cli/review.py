@@ -6,43 +6,25 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from kpi_helpers.cli.common import choose_period, load, print_json, print_table, records
+from kpi_helpers.data.fragments import fragment_csv, target_columns, write_fragment
 from kpi_helpers.engine.review import FRAGMENT_COLUMNS, Review, review_period
-from kpi_helpers.errors import KpiWorkbookError
-from kpi_helpers.report.findings_text import finding_messages, fmt_number, proposal_reasons
+from kpi_helpers.report.findings_text import finding_messages, proposal_reasons
 
 FINDING_FIELDS = ["kind", "severity", "kpi_id", "pm_id", "objective_id", "message"]
 PROPOSAL_FIELDS = ["kpi_id", "threshold", "target", "stretch", "reason"]
 
 
-def fragment_csv(fragment: pd.DataFrame) -> str:
-    """The fragment as CSV text with numbers written as people write them (no 103000.0)."""
-    out = fragment[FRAGMENT_COLUMNS].copy()
-    for col in ("target", "threshold", "stretch"):
-        out[col] = [fmt_number(v) if pd.notna(v) else "" for v in out[col]]
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
-
-
-def write_fragment(review: Review, path: Path) -> None:
-    """Write the fragment to a new file; an existing file is never overwritten."""
-    if path.exists():
-        raise KpiWorkbookError(
-            f"{path} already exists; choose a new file name for --proposal-out or delete the old one"
-        )
-    try:
-        path.write_text(fragment_csv(review.fragment), encoding="utf-8")
-    except OSError as e:
-        raise KpiWorkbookError(
-            f"cannot write {path} ({e.strerror}); check the folder exists and is writable"
-        ) from None
+def fragment_rows(review: Review) -> pd.DataFrame:
+    """The fragment's rows with each KPI's direction, so that the writer can check their order."""
+    p = review.proposal
+    rows = p[p["in_fragment"]] if "in_fragment" in p else p
+    return rows[[*FRAGMENT_COLUMNS, "direction"]].sort_values("kpi_id").reset_index(drop=True)
 
 
 def main(args) -> int:
@@ -50,7 +32,7 @@ def main(args) -> int:
     period = choose_period(ds, args.period)
     result = review_period(ds, period)
     if args.proposal_out:
-        write_fragment(result, Path(args.proposal_out))
+        write_fragment(fragment_rows(result), Path(args.proposal_out), data_dir=Path(args.data))
         print(
             f"wrote {len(result.fragment)} rows for {result.next_period} to {args.proposal_out}; "
             "append them to targets.csv, then run: kpi-workbook validate",
@@ -71,7 +53,7 @@ def main(args) -> int:
             }
         )
     elif args.format == "csv":
-        sys.stdout.write(fragment_csv(result.fragment))
+        sys.stdout.write(fragment_csv(fragment_rows(result), target_columns(args.data)))
     else:
         lang = "zh" if ds.company.language == "zh" else "en"
         findings = result.findings.assign(message=finding_messages(result.findings, lang))

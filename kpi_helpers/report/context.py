@@ -27,7 +27,7 @@ from kpi_helpers.periods import (
     previous_period,
     sort_periods,
 )
-from kpi_helpers.report import narrative
+from kpi_helpers.report import narrative, short_errors
 from kpi_helpers.report.i18n import LANGUAGES, band_name, dimension_name, localized, t
 from kpi_helpers.report.registry import NOTEBOOKS
 
@@ -216,8 +216,10 @@ def open_period(
         pm: a pm_id to report on one PM only; empty for everyone.
         interactive: show controls where a notebook offers them.
     Returns:
-        A ReportContext. Raises DataError for bad data, ReportError for bad parameters.
+        A ReportContext. Raises DataError for bad data, ReportError for bad parameters; in a
+        notebook either shows as one sentence, without a traceback.
     """
+    short_errors.install()
     source = str(data_dir) if is_database_url(data_dir) else resolve_data_dir(data_dir)
     key = _reuse_key(source, period)
     base = _reused.get(key) if key else None

@@ -39,17 +39,6 @@ def slider_range(values: list[float]) -> tuple[float, float, float]:
     return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
 
 
-def set_slider(slider: w.FloatSlider, lo: float, hi: float, step: float, value: float) -> None:
-    # ipywidgets refuses min > max at any moment, so the order of the two assignments matters.
-    if lo > slider.max:
-        slider.max, slider.min = hi, lo
-    else:
-        slider.min, slider.max = lo, hi
-    slider.step = step
-    slider.readout_format = f",.{max(0, -math.floor(math.log10(step)))}f"
-    slider.value = value
-
-
 def names(ctx: ReportContext) -> tuple[dict[str, str], dict[str, str]]:
     """Display names of the PMs and KPIs, in the report language."""
     pms = {str(x): ctx.pm_name(x) for x in ctx.ds.people["pm_id"].dropna()}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from kpi_helpers.data.fragments import LevelOrderError
 from kpi_helpers.errors import KpiWorkbookError
 from kpi_helpers.report.context import ReportContext
 from kpi_helpers.report.i18n import t
@@ -46,11 +47,12 @@ class ReviewPanel:
         self.export_button.on_click(lambda _b: self.export())
         self.counts = w.HTML(decisions_html(state, lang))
         self.message = w.HTML()
+        self.message.add_class("kpi-review-message")
         title = t("widgets.review_title", lang, period=state.period)
         body = rows or [w.HTML(f"<p>{esc(t('widgets.no_proposal', lang))}</p>")]
         self.widget = w.VBox(
             [w.HTML(f"<h3>{esc(title)}</h3>"), *body, self.counts,
-             w.HBox([self.accept_all, self.export_button]), self.message],
+             w.HBox([self.accept_all, self.export_button, self.message])],
             layout=w.Layout(border="1px solid #ccc", padding="6px"),
         )  # fmt: skip
         self.widget.add_class("kpi-review")
@@ -71,7 +73,10 @@ class ReviewPanel:
         try:
             path = self.state.save(self.data_dir)
         except KpiWorkbookError as e:
-            self.message.value = error_html(e)
+            refused = t("widgets.export_refused", self.lang)
+            self.message.value = error_html(
+                f"{refused} {e}" if isinstance(e, LevelOrderError) else e
+            )
             return None
         if path is None:
             self.message.value = f"<p>{esc(t('widgets.none_accepted', self.lang))}</p>"

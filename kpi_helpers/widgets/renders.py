@@ -17,7 +17,7 @@ from kpi_helpers.widgets.pickers import PickerState
 def _whatif(ctx):
     from kpi_helpers.widgets.panel_whatif import whatif_panel
 
-    return whatif_panel(ctx)
+    return whatif_panel(ctx, keep=True)  # tried values survive the pickers' redraws
 
 
 def _explorer(ctx):
@@ -34,6 +34,8 @@ def _review(ctx):
 
 # registry panel name -> the panel built for the picked context
 PANELS: dict[str, Callable] = {"whatif": _whatif, "explorer": _explorer, "review": _review}
+# panels shown above the re-rendered sections (the what-if panel is what the analyst works in)
+PANELS_FIRST = {"whatif"}
 
 
 def render_for(entry: Notebook) -> Callable[..., None]:
@@ -43,11 +45,14 @@ def render_for(entry: Notebook) -> Callable[..., None]:
     shown = [getattr(module, name) for name in entry.rerender]
 
     def render(ctx, picks: PickerState) -> None:
+        from IPython.display import display
+
+        first = entry.panel in PANELS_FIRST
+        if entry.panel and first:
+            display(PANELS[entry.panel](ctx).widget)
         for section in shown:
             section(ctx, picks.filter)
-        if entry.panel:
-            from IPython.display import display
-
+        if entry.panel and not first:
             display(PANELS[entry.panel](ctx).widget)
 
     return render

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from kpi_helpers.data.company import Company
+from kpi_helpers.data.fragments import check_order, targets_fragment
+from kpi_helpers.engine.review import COUNT_UNITS
 from kpi_helpers.engine.scoring import pm_totals, score_values
 from kpi_helpers.widgets.fragments import WEIGHT_COLUMNS, save_targets, write_new_csv
 
@@ -154,7 +156,19 @@ class WhatIf:
         """KPIs whose threshold, target or stretch differ from the data: targets.csv rows."""
         o, n = self.original[list(LEVELS)], self.card[list(LEVELS)]
         same = (o.eq(n) | (o.isna() & n.isna())).all(axis=1)
-        return self.card.loc[~same, ["kpi_id", *LEVELS]].reset_index(drop=True)
+        return self.card.loc[~same, ["kpi_id", *LEVELS, "direction"]].reset_index(drop=True)
+
+    def tried_changes(self) -> int:
+        """How many values differ from the data: one per changed level, one per changed weight."""
+        o, n = self.original[list(LEVELS)], self.card[list(LEVELS)]
+        levels = int((~(o.eq(n) | (o.isna() & n.isna()))).to_numpy().sum())
+        weights = int(((self.card["weight"] - self.original["weight"]).abs() > 1e-9).sum())
+        return levels + weights
+
+    def unit(self, kpi_id: str) -> str:
+        """The KPI's unit as written in kpis.csv (empty when not given)."""
+        v = self.card.at[self._row(kpi_id), "unit"] if "unit" in self.card else None
+        return "" if v is None or pd.isna(v) else str(v)
 
     def changed_weights(self) -> pd.DataFrame:
         """Weights of every PM whose weights were changed (kpi_id, owner, weight).
@@ -173,9 +187,13 @@ class WhatIf:
 
         Returns the files written; nothing is written when nothing changed. The data files are
         never modified: copy rows into targets.csv / kpis.csv to adopt them.
+
+        Raises:
+            KpiWorkbookError: a tried KPI's levels are out of order (nothing is written).
         """
         written = []
         targets = self.changed_targets()
+        check_order(targets_fragment(targets, self.period))
         if len(targets):
             written.append(save_targets(targets, data_dir, self.period))
         weights = self.changed_weights()
@@ -210,6 +228,24 @@ def round_to_total(values: pd.Series, step: float = 0.1) -> pd.Series:
     order = (units - floor).sort_values(ascending=False, kind="stable").index[:left]
     floor[order] += 1
     return (floor * step).round(6)
+
+
+def parse_entry(text: str, unit: str = "") -> tuple[float | None, str | None, dict]:
+    """A typed level: (value, None, {}) when it is usable, else (None, message key, params).
+
+    Any finite number is accepted, beyond the slider's range too; a KPI counted in people,
+    items or times (kpi_helpers.engine.review.COUNT_UNITS) cannot go below 0.
+    """
+    raw = str(text).strip().replace(",", "").replace("，", "").rstrip("%％").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        return None, "widgets.not_a_number", {"text": str(text).strip()}
+    if not np.isfinite(value):
+        return None, "widgets.not_finite", {}
+    if value < 0 and unit in COUNT_UNITS:
+        return None, "widgets.below_zero", {"unit": unit}
+    return value, None, {}
 
 
 def _num(v) -> float:
