@@ -32,7 +32,7 @@ from kpi_helpers.report import registry
 
 STEMS = registry.stems()
 PM_STEM = registry.per_pm().stem
-TITLES = ["战略目标", "目标分解", "KPI 设计", "客户反馈", "绩效评估", "评估与调整"]
+TITLES = ["战略目标", "目标分解", "KPI 设计", "客户反馈", "绩效评估", "评估与调整", "校准"]
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 REAL = all((NOTEBOOKS_DIR / f"{s}.ipynb").exists() for s in STEMS)
 NOTEBOOKS = NOTEBOOKS_DIR if REAL else FIXTURES
@@ -93,7 +93,7 @@ def test_run_writes_every_file_of_the_contract(published):
 @pytest.mark.slow
 def test_pages_show_no_code_tracebacks_or_warnings(published):
     pages = sorted(published.folder.rglob("*.html"))
-    assert len(pages) == 9
+    assert len(pages) == len(STEMS) + 3  # the company reports, the index, two PM packs
     for page in pages:
         html = page.read_text(encoding="utf-8")
         for forbidden in ("jp-InputArea-editor", "jp-InputPrompt", "Traceback", "Warning"):
@@ -121,6 +121,26 @@ def test_pages_carry_their_chinese_titles_and_headings(published):
         assert text in index
     for href in [f"{s}.html" for s in STEMS] + ["pm/pm01.html", "pm/pm02.html"]:
         assert f'href="{href}"' in index
+
+
+@pytest.mark.slow
+def test_a_lone_raters_comment_appears_in_no_file_of_the_run(published):
+    """The example's 360 roles have one rater each: every comment is withheld, everywhere."""
+    import zipfile
+
+    comments = ["沟通及时", "跨团队计划需要提前同步", "复盘按时完成"]
+    assert all(c in (published.data / "reviews.csv").read_text("utf-8-sig") for c in comments)
+    texts = []
+    for path in published.folder.rglob("*"):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                texts += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+        elif path.is_file():
+            texts.append(path.read_bytes().decode("utf-8", "replace"))
+    assert texts and not [c for c in comments if any(c in text for text in texts)]
+    if REAL:
+        pm = (published.folder / "pm" / "pm02.html").read_text(encoding="utf-8")
+        assert "条评语未显示" in pm
 
 
 @pytest.mark.slow

@@ -108,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="where notebooks run: local worker processes, or a Dask cluster (--scheduler)",
     )
     p.add_argument("--scheduler", help="the Dask scheduler's address, e.g. tcp://HOST:8786")
+    p.add_argument(
+        "--pm-packs",
+        action="store_true",
+        help="also write packs/<pm_id>/: each PM's review pack alone, ready to send",
+    )
     return parser
 
 

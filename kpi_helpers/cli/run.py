@@ -97,6 +97,7 @@ def main(args) -> int:
                 allow_partial=args.allow_partial,
                 executor=args.executor,
                 scheduler=args.scheduler,
+                pm_packs=args.pm_packs,
             )
     finally:
         logging.getLogger("kpi_helpers.run").removeHandler(handler)

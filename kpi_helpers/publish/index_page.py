@@ -187,6 +187,11 @@ def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=f
             _list(summary.act, t("index.no_act", lang), "kpi-act"),
             more,
         ),
+        *(
+            _section(t("index.at_risk_title", lang), _list(summary.at_risk, "", "kpi-act"))
+            if summary.at_risk
+            else []
+        ),
         *_section(
             t("index.satisfaction_title", lang),
             f"<p>{escape(summary.satisfaction or t('index.no_feedback', lang, period=period))}</p>",

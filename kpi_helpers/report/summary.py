@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.engine.checkins import current_period, forecast_checkins
 from kpi_helpers.engine.evaluation import PeriodEvaluation, all_actuals, evaluate_period
 from kpi_helpers.engine.findings import SEVERITIES
 from kpi_helpers.engine.review import Review, review_period
@@ -52,6 +53,7 @@ class ExecutiveSummary:
     nps: dict | None = None  # nps, low, high, change, real, previous of the period
     proposal: str = ""
     proposal_changed: int = 0
+    at_risk: list[str] = field(default_factory=list)  # the current quarter's check-in outlook
 
 
 def _change_text(change, lang: str) -> str:
@@ -219,6 +221,35 @@ def proposal_sentence(review: Review, lang: str) -> tuple[str, int]:
     return text, len(changed)
 
 
+def at_risk_sentences(ds: Dataset, names: dict, lang: str) -> list[str]:
+    """Per PM, the KPIs forecast at risk or off track in the current, unfinished period (from
+    checkins.csv), worst first; empty when there are no check-ins for such a period."""
+    current = current_period(ds.checkins, ds.periods, ds.company.cadence)
+    if current is None:
+        return []
+    f = forecast_checkins(ds.checkins, ds.kpis, ds.targets, current)
+    f = f[f["status"] != "on_track"]
+    labels = kpi_labels(ds.kpis, lang)
+    out = []
+    for pm_id, g in f.groupby("owner", sort=False):
+        off = g[g["status"] == "off_track"]
+        out.append(
+            (
+                -len(off),
+                t(
+                    "index.at_risk",
+                    lang,
+                    name=names.get(pm_id, pm_id),
+                    period=current,
+                    off=len(off),
+                    risk=len(g) - len(off),
+                    kpis=t("common.list_join", lang).join(labels.get(k, k) for k in g["kpi_id"]),
+                ),
+            )
+        )
+    return [text for _, text in sorted(out, key=lambda x: x[0])]
+
+
 def executive_summary(ds: Dataset, period: str, lang: str) -> ExecutiveSummary:
     """Everything index.html says about `period` besides the links, in `lang`."""
     actuals = all_actuals(ds)  # derived from feedback and reviews once, for all three below
@@ -255,4 +286,5 @@ def executive_summary(ds: Dataset, period: str, lang: str) -> ExecutiveSummary:
         nps=nps,
         proposal=proposal,
         proposal_changed=changed,
+        at_risk=at_risk_sentences(ds, names, lang),
     )

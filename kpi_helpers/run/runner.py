@@ -20,6 +20,7 @@ from kpi_helpers.publish.pdf import find_chromium, print_pages
 from kpi_helpers.publish.workbook import workbook_file_name, workbook_tables, write_workbook
 from kpi_helpers.report.i18n import t
 from kpi_helpers.run.dask import execute_jobs_dask
+from kpi_helpers.run.packs import write_packs
 from kpi_helpers.run.plan import NotebookFailed, NotebookJob, NotebookResult, plan_run
 from kpi_helpers.run.pool import execute_jobs
 
@@ -184,6 +185,7 @@ def run_reports(
     allow_partial: bool = False,
     executor: str = "local",
     scheduler: str | None = None,
+    pm_packs: bool = False,
 ) -> RunSummary:
     """Execute the chain for a period and publish reports/<period>/ only if every notebook succeeded.
 
@@ -299,6 +301,8 @@ def run_reports(
             (build / "index.html").write_text(index, encoding="utf-8")
             pages = [j for j in jobs if j.name not in failed_names]
             _write_extras(ds, period, lang, pages, build, chromium, workers)
+            if pm_packs:
+                write_packs(build, [j.pm_id for j in pages if j.pm_id])
             publish.replace_folder(build, target)
         shutil.rmtree(publish.failed_folder(out_dir, period), ignore_errors=True)
     seconds = time.perf_counter() - started

@@ -7,7 +7,7 @@
   comments, with a 1-5 rating, written to match each PM's story.
 - checkins.csv: weekly check-ins in the current, unfinished quarter (2026-Q4) for every KPI
   measured outside feedback and reviews: PM05 keeps sliding (off track), PM03 stays far ahead,
-  PM02 keeps improving, the others hover around target.
+  PM02 keeps improving, PM04 slips towards its thresholds, the others hover around target.
 """
 
 from __future__ import annotations
