@@ -84,10 +84,12 @@ def test_assessments_and_checkins_for_the_struggling_pm(ds):
 
 
 def test_final_score_only_when_company_yaml_asks(ds):
-    ctx = context(ds, "PM01", "en")
-    assert pack.final_score(ctx) == ""
     from dataclasses import replace
 
+    kpi_only = replace(ds, company=replace(ds.company, final_score=(("kpi", 100.0),)))
+    assert pack.final_score(context(kpi_only, "PM01", "en")) == ""
+    sample = pack.final_score(context(ds, "PM01", "en"))  # the sample weighs 70 / 20 / 10
+    assert "KPI total 101.9 (weight 70)" in sample and "self rating" in sample
     weighted = replace(
         ds, company=replace(ds.company, final_score=(("kpi", 70.0), ("reviews", 30.0)))
     )
