@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from kpi_helpers.errors import DataError, KpiWorkbookError, UsageError
+from kpi_helpers.errors import DataError, KpiWorkbookError, UsageError, printable
+
+
+def say(text) -> None:
+    """Print a message on stderr: passwords masked, control characters escaped."""
+    from kpi_helpers.data.urls import mask_secrets
+
+    print(printable(mask_secrets(str(text))), file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -18,6 +25,25 @@ class _Parser(argparse.ArgumentParser):
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default="data", help="data folder or database URL (default: data/)")
+
+
+def os_error_sentence(e: OSError) -> str:
+    """One sentence for a file the command could not read or write."""
+    import errno
+
+    where = e.filename or "a file"
+    hint = {
+        errno.ENOSPC: "the disk is full; free some space and run again",
+        errno.EDQUOT: "the disk quota is used up; free some space and run again",
+        errno.EACCES: "permission denied; choose a folder you can write to or fix its permissions",
+        errno.EPERM: "permission denied; choose a folder you can write to or fix its permissions",
+        errno.EROFS: "the file system is read-only; choose another folder",
+        errno.ENOTDIR: "a part of this path is a file, not a folder; choose another path",
+        errno.EEXIST: "it exists and is not a folder; choose another path",
+        errno.EISDIR: "it is a folder; give a file name",
+        errno.ELOOP: "it is a symbolic link, which is refused here; remove it and run again",
+    }.get(e.errno, f"{e.strerror or e}; check the path and run again")
+    return f"{where}: {hint}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,11 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = _dispatch(args)
     except UsageError as e:
-        print(f"kpi-workbook: error: {e}", file=sys.stderr)
+        say(f"kpi-workbook: error: {e}")
         return 2
     except DataError as e:
         for p in e.problems:
-            print(str(p), file=sys.stderr)
+            say(p)
         n = len(e.problems)
         print(
             f"kpi-workbook: {n} error{'s' if n != 1 else ''} in the data; fix them and run again",
@@ -128,11 +154,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     except KpiWorkbookError as e:
-        print(f"kpi-workbook: {e}", file=sys.stderr)
+        say(f"kpi-workbook: {e}")
         return 1
     except KeyboardInterrupt:
         print("kpi-workbook: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:  # an unwritable --out, a full disk, a path through a file
+        if isinstance(e, BrokenPipeError):
+            raise
+        say(f"kpi-workbook: {os_error_sentence(e)}")
+        return 1
+    except MemoryError:
+        say(
+            "kpi-workbook: the input is too large for this machine's memory; "
+            "split it or lower the limits described in the README's Security section"
+        )
+        return 1
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         import os
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from kpi_helpers.cli.common import choose_period, load
 from kpi_helpers.config import NOTEBOOKS_DIR
-from kpi_helpers.errors import UsageError
+from kpi_helpers.data.urls import mask_secrets
+from kpi_helpers.errors import UsageError, printable
 from kpi_helpers.periods import cadence_kind, parse_period
 from kpi_helpers.report.i18n import LANGUAGES
 from kpi_helpers.run.runner import run_reports
@@ -35,8 +36,18 @@ def selected_pms(people_ids: list[str], arg: str | None) -> list[str]:
     return wanted
 
 
+class _MaskSecrets(logging.Filter):
+    """Log lines with passwords masked and control characters escaped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = printable(mask_secrets(record.getMessage()))
+        record.args = None
+        return True
+
+
 def _configure_logging() -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_MaskSecrets())
     if sys.stderr.isatty():
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:
