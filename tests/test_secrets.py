@@ -29,7 +29,10 @@ needs_postgres = pytest.mark.skipif(
     [
         ("postgresql://kpi:s3cret@db:5432/kpi", "postgresql://kpi:***@db:5432/kpi"),
         ("postgresql://kpi:a:b/c@db/kpi", "postgresql://kpi:***@db/kpi"),
-        ("postgresql://kpi@db:5432/kpi?password=s3cret", "postgresql://kpi@db:5432/kpi?password=***"),
+        (
+            "postgresql://kpi@db:5432/kpi?password=s3cret",
+            "postgresql://kpi@db:5432/kpi?password=***",
+        ),
         (
             "postgresql://kpi@db/kpi?sslmode=require&PASSWORD=s3cret&x=1",
             "postgresql://kpi@db/kpi?sslmode=require&PASSWORD=***&x=1",
@@ -105,7 +108,11 @@ def test_a_postgresql_url_with_password_in_its_query_connects_and_never_shows_it
 
 def _one_notebook_folder(folder: Path) -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     params = nbformat.v4.new_code_cell(
         'period = ""\ndata_dir = "data"\npm = ""\nlang = "zh"\ninteractive = False'
     )

@@ -25,6 +25,11 @@ class _Parser(argparse.ArgumentParser):
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default="data", help="data folder or database URL (default: data/)")
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read files of the data folder that are symbolic links to files outside it",
+    )
 
 
 def os_error_sentence(e: OSError) -> str:
@@ -103,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-column", required=True)
     p.add_argument("--lang", choices=["auto", "zh", "en"], default="auto")
     p.add_argument("--output", required=True)
+    p.add_argument("--force", action="store_true", help="replace --output if it exists")
 
     p = sub.add_parser("run", help="execute the notebook chain and publish HTML reports")
     _data_arg(p)
@@ -139,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "follow_symlinks", False):  # an environment variable: kernels inherit it
+        import os
+
+        from kpi_helpers.config import FOLLOW_SYMLINKS_ENV
+
+        os.environ[FOLLOW_SYMLINKS_ENV] = "1"
     try:
         code = _dispatch(args)
     except UsageError as e:

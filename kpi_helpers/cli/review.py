@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from kpi_helpers.cli.common import choose_period, load, print_json, print_table, records
+from kpi_helpers.data.spreadsheet import csv_text, write_table
 from kpi_helpers.engine.review import FRAGMENT_COLUMNS, Review, review_period
 from kpi_helpers.errors import KpiWorkbookError
 from kpi_helpers.report.findings_text import finding_messages, fmt_number, proposal_reasons
@@ -21,24 +21,30 @@ FINDING_FIELDS = ["kind", "severity", "kpi_id", "pm_id", "objective_id", "messag
 PROPOSAL_FIELDS = ["kpi_id", "threshold", "target", "stretch", "reason"]
 
 
-def fragment_csv(fragment: pd.DataFrame) -> str:
-    """The fragment as CSV text with numbers written as people write them (no 103000.0)."""
+def _fragment_table(fragment: pd.DataFrame) -> pd.DataFrame:
+    """The fragment with numbers written as people write them (no 103000.0)."""
     out = fragment[FRAGMENT_COLUMNS].copy()
     for col in ("target", "threshold", "stretch"):
         out[col] = [fmt_number(v) if pd.notna(v) else "" for v in out[col]]
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
+    return out
+
+
+def fragment_csv(fragment: pd.DataFrame) -> str:
+    """The fragment as CSV text, no cell a spreadsheet would run as a formula."""
+    return csv_text(_fragment_table(fragment), lineterminator="\n")
 
 
 def write_fragment(review: Review, path: Path) -> None:
     """Write the fragment to a new file; an existing file is never overwritten."""
-    if path.exists():
-        raise KpiWorkbookError(
-            f"{path} already exists; choose a new file name for --proposal-out or delete the old one"
-        )
+    exists = KpiWorkbookError(
+        f"{path} already exists; choose a new file name for --proposal-out or delete the old one"
+    )
+    if path.exists() or path.is_symlink():
+        raise exists
     try:
-        path.write_text(fragment_csv(review.fragment), encoding="utf-8")
+        write_table(_fragment_table(review.fragment), path, overwrite=False, lineterminator="\n")
+    except FileExistsError:
+        raise exists from None
     except OSError as e:
         raise KpiWorkbookError(
             f"cannot write {path} ({e.strerror}); check the folder exists and is writable"

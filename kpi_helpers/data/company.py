@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from kpi_helpers.data import input_files
 from kpi_helpers.errors import Problem
 from kpi_helpers.periods import PeriodError, active_in, normalize_period
 
@@ -130,7 +132,7 @@ class Company:
         return self.bands[-1][0]
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(input_files.LimitedComposer, yaml.SafeLoader):
     """A safe loader that records each mapping's line number under LINE."""
 
 
@@ -168,7 +170,7 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
         )
     fname = path.name
     try:
-        data = path.read_bytes()
+        data = input_files.read_input_bytes(path, "yaml", Path(data_dir))
         text = data.decode("utf-8-sig") if b"\x00" not in data[:4096] else None
     except UnicodeDecodeError:
         try:
@@ -177,6 +179,8 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
             text = None
     except OSError as e:
         return None, [Problem(fname, None, "-", f"cannot be read ({e.strerror})")], path
+    except input_files.InputRefused as e:
+        return None, [Problem(fname, None, "-", str(e))], path
     if text is None:
         return (
             None,
@@ -193,6 +197,8 @@ def parse_company(text: str, fname: str) -> tuple[Company | None, list[Problem]]
     except yaml.YAMLError as e:
         line = getattr(getattr(e, "problem_mark", None), "line", None)
         what = getattr(e, "problem", None) or "the YAML cannot be parsed"
+        if isinstance(e, input_files.YamlLimitError):
+            return None, [Problem(fname, None if line is None else line + 1, "-", what)]
         return (
             None,
             [
@@ -236,12 +242,17 @@ def _number(d: dict, key: str, fname: str, problems: list[Problem], default=None
         return default
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         try:
-            return float(str(v).strip())
+            v = float(str(v).strip())
         except ValueError:
             problems.append(
                 Problem(fname, d.get(LINE), key, f"'{v}' is not a number; write a plain number")
             )
             return default
+    if not math.isfinite(v):  # YAML reads .inf and .nan as numbers
+        problems.append(
+            Problem(fname, d.get(LINE), key, f"'{v}' is not a finite number; write a plain number")
+        )
+        return default
     return float(v)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -10,10 +11,16 @@ from kpi_helpers.data.dataset import Dataset, read_source
 from kpi_helpers.data.reading import source_table
 from kpi_helpers.data.rules import Folder, cross_file_problems
 from kpi_helpers.data.schema import DIMENSION_ALIASES, DIMENSIONS, DIRECTIONS, RANGES, ROW, TABLES
+from kpi_helpers.data.spreadsheet import starts_like_formula
 from kpi_helpers.errors import Problem
 
 # Tables whose duplicate keys are only a warning: real survey exports repeat rows.
 _DUPLICATES_ARE_WARNINGS = {"feedback"}
+# pm_ids and kpi_ids name files (pm/<pm_id>.html) and appear in every page and spreadsheet:
+# letters (any script), digits, '_', '-' and '.', starting with a letter or digit.
+SAFE_ID = re.compile(r"^[^\W_][\w.\-]*$")
+MAX_ID_LENGTH = 64
+_SAFE_ID_COLUMNS = {"people": "pm_id", "kpis": "kpi_id"}
 
 
 def check_source(source) -> tuple[Dataset | None, list[Problem]]:
@@ -49,7 +56,48 @@ def check_source(source) -> tuple[Dataset | None, list[Problem]]:
                 name, frame.drop(columns=list(absent)), files[name], flagged
             )
     problems += cross_file_problems(folder)
+    problems += id_problems(frames, files)
     return ds, sort_problems(problems)
+
+
+def id_problems(frames: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    """pm_ids and kpi_ids of a safe form (errors); any id a spreadsheet would run (warnings)."""
+    problems = []
+    for name, frame in frames.items():
+        for column in [c for c in frame.columns if c.endswith("_id") or c == "owner"]:
+            for row, value in zip(frame[ROW], frame[column], strict=True):
+                if not isinstance(value, str) or not value:
+                    continue
+                if _SAFE_ID_COLUMNS.get(name) == column and (
+                    len(value) > MAX_ID_LENGTH or not SAFE_ID.match(value)
+                ):
+                    problems.append(Problem(files[name], int(row), column, _unsafe_id(value)))
+                elif starts_like_formula(value):
+                    problems.append(
+                        Problem(
+                            files[name],
+                            int(row),
+                            column,
+                            f"'{value}' starts with '{value[0]}', which a spreadsheet reads as a "
+                            "formula; the product writes it with a leading ' but better start "
+                            "ids with a letter or digit",
+                            "warning",
+                        )
+                    )
+    return problems
+
+
+def _unsafe_id(value: str) -> str:
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    why = (
+        f"is {len(value)} characters long (at most {MAX_ID_LENGTH})"
+        if len(value) > MAX_ID_LENGTH
+        else "holds characters an id cannot have"
+    )
+    return (
+        f"'{shown}' {why}; ids may use letters, digits, '_', '-' and '.', start with a letter "
+        f"or digit and have at most {MAX_ID_LENGTH} characters"
+    )
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
