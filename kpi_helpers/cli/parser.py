@@ -32,25 +32,6 @@ def _data_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def os_error_sentence(e: OSError) -> str:
-    """One sentence for a file the command could not read or write."""
-    import errno
-
-    where = e.filename or "a file"
-    hint = {
-        errno.ENOSPC: "the disk is full; free some space and run again",
-        errno.EDQUOT: "the disk quota is used up; free some space and run again",
-        errno.EACCES: "permission denied; choose a folder you can write to or fix its permissions",
-        errno.EPERM: "permission denied; choose a folder you can write to or fix its permissions",
-        errno.EROFS: "the file system is read-only; choose another folder",
-        errno.ENOTDIR: "a part of this path is a file, not a folder; choose another path",
-        errno.EEXIST: "it exists and is not a folder; choose another path",
-        errno.EISDIR: "it is a folder; give a file name",
-        errno.ELOOP: "it is a symbolic link, which is refused here; remove it and run again",
-    }.get(e.errno, f"{e.strerror or e}; check the path and run again")
-    return f"{where}: {hint}"
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kpi-workbook", description="KPI workbook for product managers.")
     from kpi_helpers import __version__
@@ -80,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--feedback-rows", type=int, default=None, help="with --pms: this many feedback rows"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="write into --out even if it holds files already"
     )
 
     p = sub.add_parser("score", help="the scorecard of a period")
@@ -140,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="where notebooks run: local worker processes, or a Dask cluster (--scheduler)",
     )
     p.add_argument("--scheduler", help="the Dask scheduler's address, e.g. tcp://HOST:8786")
+    p.add_argument(
+        "--file-mode",
+        default="0640",
+        help="octal mode of the published files (default 0640: owner and group; folders get "
+        "x where r is, 0750); the pages hold personal data",
+    )
     return parser
 
 
@@ -174,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:  # an unwritable --out, a full disk, a path through a file
         if isinstance(e, BrokenPipeError):
             raise
+        from kpi_helpers.cli.common import os_error_sentence
+
         say(f"kpi-workbook: {os_error_sentence(e)}")
         return 1
     except MemoryError:
@@ -216,6 +208,14 @@ def _dispatch(args) -> int:
         from kpi_helpers.data.sample import DEFAULT_SEED, write_sample
 
         seed = DEFAULT_SEED if args.seed is None else args.seed
+        out_dir = Path(args.out)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise KpiWorkbookError(f"--out: {out_dir} is a file, not a folder; choose a folder")
+        if out_dir.is_dir() and any(out_dir.iterdir()) and not args.force:
+            raise KpiWorkbookError(
+                f"{out_dir} already holds files, which the sample would overwrite; choose an "
+                "empty folder with --out, or pass --force to replace them"
+            )
         if args.pms is None and args.feedback_rows is None:
             out = write_sample(Path(args.out), seed=seed)
             print(f"wrote the sample company to {out}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import os
@@ -38,16 +39,26 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell neutralised; numeric columns are untouched."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+        if _is_text(out[col]):
             out[col] = out[col].map(neutralise_cell)
     out.columns = [neutralise_cell(str(c)) for c in out.columns]
     return out
 
 
+def _is_text(column: pd.Series) -> bool:
+    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+
+
 def csv_text(frame: pd.DataFrame, **to_csv) -> str:
     """The table as CSV text (for stdout), every text cell neutralised."""
+    out = neutralise_frame(frame)
+    texts = [out[c] for c in out.columns if _is_text(out[c])]
+    if any(s.map(lambda v: isinstance(v, str) and "\r" in v).any() for s in texts):
+        # the csv module quotes only what holds the line terminator ("\n"), yet readers
+        # break lines at a bare CR too, and the part after it would start a row unquoted
+        to_csv.setdefault("quoting", csv.QUOTE_NONNUMERIC)
     buf = io.StringIO()
-    neutralise_frame(frame).to_csv(buf, index=False, **to_csv)
+    out.to_csv(buf, index=False, **to_csv)
     return buf.getvalue()
 
 

@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import threading
@@ -82,9 +83,11 @@ def _init_worker(jupyter_dir: str, ipython_dir: str) -> None:
 def _init_pool_worker(jupyter_dir: str, ipython_dir: str) -> None:
     """A local worker process: set up as any worker, and leave when the run is gone.
 
+    Kernel connection files go into the run's private folder, so they go with it.
     (Not for Dask workers: they belong to the cluster, not to the run.)
     """
     _init_worker(jupyter_dir, ipython_dir)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(Path(jupyter_dir).parent / "runtime")
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -100,6 +103,49 @@ def _exit_with_parent(parent: int, interval: float = 1.0) -> None:
 
     warm_kernel.worker_kernel().discard()
     os._exit(1)
+
+
+PRIVATE_PREFIX = "kpi-workbook-kernel-"
+OWNER_FILE = "owner.pid"
+STALE_AFTER = 24 * 3600  # a private folder without an owner file is a killed run's after this
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_stale_private_folders(
+    temp_dir: str | None = None, now: float | None = None
+) -> list[Path]:
+    """Delete the private folders (data pickle, kernel files) that killed runs left behind.
+
+    Only folders of this user count; one is stale when the run named in its owner file is
+    gone, or, without that file, when it is older than a day. A living run's folder stays.
+    """
+    removed = []
+    now = time.time() if now is None else now
+    for folder in Path(temp_dir or tempfile.gettempdir()).glob(f"{PRIVATE_PREFIX}*"):
+        try:
+            st = folder.lstat()
+            if not folder.is_dir() or folder.is_symlink() or st.st_uid != os.getuid():
+                continue
+            owner = folder / OWNER_FILE
+            if owner.is_file():
+                stale = not _alive(int(owner.read_text().strip() or 0))
+            else:
+                stale = now - st.st_mtime > STALE_AFTER
+        except (OSError, ValueError):
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def source_cell(notebook: Path, executed_index: int) -> tuple[int, str]:
@@ -193,7 +239,9 @@ def execute_jobs(
     """
     (build / "executed").mkdir(exist_ok=True)
     done: dict[str, NotebookResult] = {}
-    with tempfile.TemporaryDirectory(prefix="kpi-workbook-kernel-") as private:
+    remove_stale_private_folders()
+    with tempfile.TemporaryDirectory(prefix=PRIVATE_PREFIX) as private:
+        (Path(private) / OWNER_FILE).write_text(str(os.getpid()))
         jupyter_dir, ipython_dir = Path(private) / "jupyter", Path(private) / "ipython"
         env = {}
         if ds is not None and ds.data_dir is not None:
