@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -87,7 +88,10 @@ def _init_pool_worker(jupyter_dir: str, ipython_dir: str) -> None:
     (Not for Dask workers: they belong to the cluster, not to the run.)
     """
     _init_worker(jupyter_dir, ipython_dir)
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(Path(jupyter_dir).parent / "runtime")
+    runtime = Path(jupyter_dir).parent / "runtime"
+    runtime.mkdir(exist_ok=True)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
+    tempfile.tempdir = str(runtime)  # jupyter_client writes connection files with mkstemp
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -146,6 +150,35 @@ def remove_stale_private_folders(
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
+
+
+def _stop_kernels_of(private: Path, wait: float = 5.0) -> None:
+    """Kill the kernels still starting or running from `private` (their workers are gone).
+
+    A kernel whose worker was stopped mid-start would otherwise write its connection file and
+    profile into the private folder after it was deleted, re-creating it.
+    """
+    marker = str(private).encode()
+    pids = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker in (proc / "cmdline").read_bytes() and int(proc.name) != os.getpid():
+                os.kill(int(proc.name), signal.SIGKILL)
+                pids.append(int(proc.name))
+        except (OSError, ValueError):
+            continue
+    deadline = time.monotonic() + wait
+    while pids and time.monotonic() < deadline:
+        pids = [pid for pid in pids if _alive(pid) and not _reaped(pid)]
+        time.sleep(0.05)
+
+
+def _reaped(pid: int) -> bool:
+    """True once a killed process is gone (a zombie of ours is reaped here)."""
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
+    except ChildProcessError:  # not our child: alive() says when it is gone
+        return False
 
 
 def source_cell(notebook: Path, executed_index: int) -> tuple[int, str]:
@@ -294,4 +327,5 @@ def execute_jobs(
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            _stop_kernels_of(Path(private))
     return [done.get(job.name) or NotebookResult(job.name, "not run") for job in jobs]
