@@ -1,0 +1,1 @@
+from kpi_helpers.report import labels
