@@ -248,3 +248,13 @@ def test_star_ratings_and_half_points_mapped_to_nps_are_flagged(
 
     assert json.loads(said.out)["overall"]["n"] == 2
     assert sum(r["nps_n"] for r in json.loads(said.out)["by_period"]) == 1 + counted
+
+
+def test_half_points_in_feedback_csv_nps_are_errors(tiny_data, capsys):
+    feedback = tiny_data / "feedback.csv"
+    rows = feedback.read_text(encoding="utf-8-sig").splitlines()
+    rows[1] = rows[1].replace(",9,5,2,", ",9.5,5,2,", 1)
+    feedback.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["validate", "--data", str(tiny_data)]) == 1
+    out = capsys.readouterr().out
+    assert "feedback.csv:2: nps: 9.5 is not a whole number; NPS answers are whole numbers" in out

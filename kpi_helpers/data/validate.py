@@ -129,6 +129,9 @@ def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object
     def not_a_weight(v):
         return f"{_num(v)} is not a usable weight; weights are numbers above 0"
 
+    def not_whole(v):
+        return f"{_num(v)} is not a whole number; NPS answers are whole numbers from 0 to 10"
+
     dimension = one_of(DIMENSIONS, "a dimension")
     return {
         "kpis": {
@@ -136,7 +139,10 @@ def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object
             "direction": [one_of(DIRECTIONS, "a direction")],
             "weight": [(pa.Check.gt(0), not_a_weight)],
         },
-        "feedback": {c: [between("feedback", c)] for c in ("nps", "csat", "ces")},
+        "feedback": {
+            "nps": [between("feedback", "nps"), (pa.Check(lambda s: s % 1 == 0), not_whole)],
+            **{c: [between("feedback", c)] for c in ("csat", "ces")},
+        },
         "reviews": {"score": [between("reviews", "score")], "dimension": [dimension]},
     }
 
