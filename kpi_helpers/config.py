@@ -23,7 +23,7 @@ DATASET_ENV = "KPI_WORKBOOK_DATASET"
 MB = 1_000_000
 MAX_FILE_ENV = "KPI_WORKBOOK_MAX_FILE_MB"  # any table but feedback, default 50 MB
 MAX_FEEDBACK_ENV = "KPI_WORKBOOK_MAX_FEEDBACK_MB"  # feedback.csv and feedback exports, 500 MB
-MAX_YAML_ENV = "KPI_WORKBOOK_MAX_YAML_MB"  # company.yaml, mappings and keyword lists, 5 MB
+MAX_YAML_ENV = "KPI_WORKBOOK_MAX_YAML_MB"  # company.yaml, mappings and keyword lists, 1 MB
 MAX_ROWS_ENV = "KPI_WORKBOOK_MAX_ROWS"  # rows of one table, default 5,000,000
 XLSX_UNPACKED_ENV = "KPI_WORKBOOK_MAX_XLSX_UNPACKED_MB"  # an XLSX file unpacked, 1,000 MB
 XLSX_CELLS_ENV = "KPI_WORKBOOK_MAX_XLSX_CELLS"  # cells of an XLSX workbook, 3,000,000
@@ -46,7 +46,7 @@ def input_limit(kind: str) -> tuple[int, str]:
     """(bytes, variable that changes it) for an input file: "table", "feedback" or "yaml"."""
     env, default = {
         "feedback": (MAX_FEEDBACK_ENV, 500),
-        "yaml": (MAX_YAML_ENV, 5),
+        "yaml": (MAX_YAML_ENV, 1),
     }.get(kind, (MAX_FILE_ENV, 50))
     return int(_env_number(env, default) * MB), env
 
