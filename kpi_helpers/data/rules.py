@@ -356,7 +356,8 @@ def check_company(folder: Folder) -> list[Problem]:
 def _yaml_lines(path: Path | None) -> tuple[dict[str, int], int | None]:
     """The line of each objective and goal (by id) in company.yaml, and of the objectives key."""
     try:
-        data = read_input_bytes(path, "yaml")
+        # a file, or company.yaml's text from a database (read_bytes only)
+        data = read_input_bytes(path, "yaml") if isinstance(path, Path) else path.read_bytes()
         text = data.decode("gb18030") if _not_utf8(data) else data.decode("utf-8-sig")
         root = safe_yaml_compose(text)
     except (AttributeError, OSError, UnicodeDecodeError, yaml.YAMLError, InputRefused):
