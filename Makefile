@@ -44,7 +44,7 @@ bench: $(STAMP)
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 sample: $(STAMP)
-	$(BIN)/kpi-workbook sample --out data
+	$(BIN)/kpi-workbook sample --out data --force
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

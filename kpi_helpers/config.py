@@ -17,3 +17,53 @@ REUSE_ENV = "KPI_WORKBOOK_REUSE_DATA"
 # Set by kpi-workbook run for its kernels: a pickle of the data set the run has already loaded
 # and validated, with the fingerprint of the folder it came from (context.open_period).
 DATASET_ENV = "KPI_WORKBOOK_DATASET"
+
+
+# --- Limits on input files (README, Security). Each can be raised through its variable. --------
+MB = 1_000_000
+MAX_FILE_ENV = "KPI_WORKBOOK_MAX_FILE_MB"  # any table but feedback, default 50 MB
+MAX_FEEDBACK_ENV = "KPI_WORKBOOK_MAX_FEEDBACK_MB"  # feedback.csv and feedback exports, 500 MB
+MAX_YAML_ENV = "KPI_WORKBOOK_MAX_YAML_MB"  # company.yaml, mappings and keyword lists, 1 MB
+MAX_ROWS_ENV = "KPI_WORKBOOK_MAX_ROWS"  # rows of one table, default 5,000,000
+XLSX_UNPACKED_ENV = "KPI_WORKBOOK_MAX_XLSX_UNPACKED_MB"  # an XLSX file unpacked, 1,000 MB
+XLSX_CELLS_ENV = "KPI_WORKBOOK_MAX_XLSX_CELLS"  # cells of an XLSX workbook, 3,000,000
+FOLLOW_SYMLINKS_ENV = "KPI_WORKBOOK_FOLLOW_SYMLINKS"  # set by --follow-symlinks
+MAX_YAML_DEPTH = 64  # nesting levels of a YAML file
+MAX_YAML_NODES = 100_000  # values of a YAML file with every alias expanded
+
+
+def _env_number(name: str, default: float) -> float:
+    import os
+
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def input_limit(kind: str) -> tuple[int, str]:
+    """(bytes, variable that changes it) for an input file: "table", "feedback" or "yaml"."""
+    env, default = {
+        "feedback": (MAX_FEEDBACK_ENV, 500),
+        "yaml": (MAX_YAML_ENV, 1),
+    }.get(kind, (MAX_FILE_ENV, 50))
+    return int(_env_number(env, default) * MB), env
+
+
+def max_rows() -> int:
+    return int(_env_number(MAX_ROWS_ENV, 5_000_000))
+
+
+def max_xlsx_unpacked_bytes() -> int:
+    return int(_env_number(XLSX_UNPACKED_ENV, 1000) * MB)
+
+
+def max_xlsx_cells() -> int:
+    return int(_env_number(XLSX_CELLS_ENV, 3_000_000))
+
+
+def follow_symlinks() -> bool:
+    import os
+
+    return os.environ.get(FOLLOW_SYMLINKS_ENV, "") not in ("", "0")

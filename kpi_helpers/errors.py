@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# C0 and C1 control characters (escape sequences, NUL, bell...), except tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text with control characters shown escaped (an ESC as \\x1b), safe to print to a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
 @dataclass(frozen=True)
@@ -18,7 +27,7 @@ class Problem:
     def __str__(self) -> str:
         row = "" if self.row is None else str(self.row)
         tag = "" if self.severity == "error" else "warning: "
-        return f"{self.file}:{row}: {self.column}: {tag}{self.message}"
+        return printable(f"{self.file}:{row}: {self.column}: {tag}{self.message}")
 
 
 class KpiWorkbookError(Exception):

@@ -176,4 +176,6 @@ def test_read_dataset_of_the_example(tiny_data):
         "actuals",
         "feedback",
         "reviews",
+        "assessments",
+        "checkins",
     }

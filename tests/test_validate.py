@@ -239,7 +239,7 @@ def test_lower_kpi_order_is_reversed(tiny_data, edit_file):
 
 def test_override_in_targets_is_checked_with_the_kpis_values(tiny_data, edit_file):
     # K04 (higher, stretch 40 in kpis.csv) gets target 45 for 2026-Q2.
-    edit_file(TARGETS, "2026-Q2,K04,,32,", "2026-Q2,K04,,45,")
+    edit_file(TARGETS, "2026-Q2,K04,32,,", "2026-Q2,K04,45,,")
     assert lines(tiny_data) == [
         "targets.csv:3: target: target 45 is not below stretch 40 (stretch from kpis.csv); "
         "a higher-is-better KPI needs threshold < target < stretch"
@@ -247,7 +247,7 @@ def test_override_in_targets_is_checked_with_the_kpis_values(tiny_data, edit_fil
 
 
 def test_override_of_the_threshold_alone(tiny_data, edit_file):
-    edit_file(TARGETS, "2026-Q2,K04,,32,", "2026-Q2,K04,33,32,")
+    edit_file(TARGETS, "2026-Q2,K04,32,,", "2026-Q2,K04,32,33,")
     assert lines(tiny_data) == [
         "targets.csv:3: target: threshold 33 is not below target 32; "
         "a higher-is-better KPI needs threshold < target < stretch"

@@ -67,3 +67,22 @@ def print_table(frame: pd.DataFrame, title: str | None = None) -> None:
         "display.max_rows", None, "display.max_columns", None, "display.width", 200
     ):
         print(frame.to_string(index=False, float_format=lambda v: f"{v:.1f}", na_rep="-"))
+
+
+def os_error_sentence(e: OSError) -> str:
+    """One sentence for a file the command could not read or write."""
+    import errno
+
+    where = e.filename or "a file"
+    hint = {
+        errno.ENOSPC: "the disk is full; free some space and run again",
+        errno.EDQUOT: "the disk quota is used up; free some space and run again",
+        errno.EACCES: "permission denied; choose a folder you can write to or fix its permissions",
+        errno.EPERM: "permission denied; choose a folder you can write to or fix its permissions",
+        errno.EROFS: "the file system is read-only; choose another folder",
+        errno.ENOTDIR: "a part of this path is a file, not a folder; choose another path",
+        errno.EEXIST: "it exists and is not a folder; choose another path",
+        errno.EISDIR: "it is a folder; give a file name",
+        errno.ELOOP: "it is a symbolic link, which is refused here; remove it and run again",
+    }.get(e.errno, f"{e.strerror or e}; check the path and run again")
+    return f"{where}: {hint}"

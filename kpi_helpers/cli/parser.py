@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from kpi_helpers.errors import DataError, KpiWorkbookError, UsageError
+from kpi_helpers.errors import DataError, KpiWorkbookError, UsageError, printable
+
+
+def say(text) -> None:
+    """Print a message on stderr: passwords masked, control characters escaped."""
+    from kpi_helpers.data.urls import mask_secrets
+
+    print(printable(mask_secrets(str(text))), file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -18,6 +25,11 @@ class _Parser(argparse.ArgumentParser):
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default="data", help="data folder or database URL (default: data/)")
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read files of the data folder that are symbolic links to files outside it",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--feedback-rows", type=int, default=None, help="with --pms: this many feedback rows"
     )
+    p.add_argument(
+        "--force", action="store_true", help="write into --out even if it holds files already"
+    )
 
     p = sub.add_parser("score", help="the scorecard of a period")
     _data_arg(p)
@@ -77,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-column", required=True)
     p.add_argument("--lang", choices=["auto", "zh", "en"], default="auto")
     p.add_argument("--output", required=True)
+    p.add_argument("--force", action="store_true", help="replace --output if it exists")
 
     p = sub.add_parser("run", help="execute the notebook chain and publish HTML reports")
     _data_arg(p)
@@ -113,19 +129,31 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write packs/<pm_id>/: each PM's review pack alone, ready to send",
     )
+    p.add_argument(
+        "--file-mode",
+        default="0640",
+        help="octal mode of the published files (default 0640: owner and group; folders get "
+        "x where r is, 0750); the pages hold personal data",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "follow_symlinks", False):  # an environment variable: kernels inherit it
+        import os
+
+        from kpi_helpers.config import FOLLOW_SYMLINKS_ENV
+
+        os.environ[FOLLOW_SYMLINKS_ENV] = "1"
     try:
         code = _dispatch(args)
     except UsageError as e:
-        print(f"kpi-workbook: error: {e}", file=sys.stderr)
+        say(f"kpi-workbook: error: {e}")
         return 2
     except DataError as e:
         for p in e.problems:
-            print(str(p), file=sys.stderr)
+            say(p)
         n = len(e.problems)
         print(
             f"kpi-workbook: {n} error{'s' if n != 1 else ''} in the data; fix them and run again",
@@ -133,11 +161,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     except KpiWorkbookError as e:
-        print(f"kpi-workbook: {e}", file=sys.stderr)
+        say(f"kpi-workbook: {e}")
         return 1
     except KeyboardInterrupt:
         print("kpi-workbook: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:  # an unwritable --out, a full disk, a path through a file
+        if isinstance(e, BrokenPipeError):
+            raise
+        from kpi_helpers.cli.common import os_error_sentence
+
+        say(f"kpi-workbook: {os_error_sentence(e)}")
+        return 1
+    except MemoryError:
+        say(
+            "kpi-workbook: the input is too large for this machine's memory; "
+            "split it or lower the limits described in the README's Security section"
+        )
+        return 1
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         import os
 
@@ -172,6 +213,14 @@ def _dispatch(args) -> int:
         from kpi_helpers.data.sample import DEFAULT_SEED, write_sample
 
         seed = DEFAULT_SEED if args.seed is None else args.seed
+        out_dir = Path(args.out)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise KpiWorkbookError(f"--out: {out_dir} is a file, not a folder; choose a folder")
+        if out_dir.is_dir() and any(out_dir.iterdir()) and not args.force:
+            raise KpiWorkbookError(
+                f"{out_dir} already holds files, which the sample would overwrite; choose an "
+                "empty folder with --out, or pass --force to replace them"
+            )
         if args.pms is None and args.feedback_rows is None:
             out = write_sample(Path(args.out), seed=seed)
             print(f"wrote the sample company to {out}")

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from kpi_helpers.cli.common import choose_period, load
+from kpi_helpers.cli.common import choose_period, load, os_error_sentence
 from kpi_helpers.config import NOTEBOOKS_DIR
-from kpi_helpers.errors import UsageError
+from kpi_helpers.data.urls import mask_secrets
+from kpi_helpers.errors import KpiWorkbookError, UsageError, printable
 from kpi_helpers.periods import cadence_kind, parse_period
+from kpi_helpers.publish.html import restore_interrupted
 from kpi_helpers.report.i18n import LANGUAGES
 from kpi_helpers.run.runner import run_reports
 
 # Not a terminal (cron, CI): timestamped log lines; a terminal: one plain line per notebook.
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+log = logging.getLogger("kpi_helpers.run.cli")
 
 
 def selected_pms(people_ids: list[str], arg: str | None) -> list[str]:
@@ -35,8 +40,18 @@ def selected_pms(people_ids: list[str], arg: str | None) -> list[str]:
     return wanted
 
 
+class _MaskSecrets(logging.Filter):
+    """Log lines with passwords masked and control characters escaped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = printable(mask_secrets(record.getMessage()))
+        record.args = None
+        return True
+
+
 def _configure_logging() -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_MaskSecrets())
     if sys.stderr.isatty():
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:
@@ -65,9 +80,46 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
+def file_mode(text: str) -> int:
+    """--file-mode as a number: octal digits such as 0640 or 640, at most 0777."""
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        mode = -1
+    if not 0 <= mode <= 0o777 or not mode & 0o400:
+        raise UsageError(
+            f"--file-mode: '{text}' is not a file mode the owner can read; write octal digits "
+            "such as 0640 (owner and group) or 0644 (everyone)"
+        )
+    return mode
+
+
+def prepare_out(out: Path) -> Path:
+    """The reports folder, made if needed, with the periods of killed runs put back first.
+
+    Raises:
+        KpiWorkbookError: --out is a file, lies under a file, or cannot be written.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "Permission denied", str(out))
+    except OSError as e:
+        raise KpiWorkbookError(f"--out {os_error_sentence(e)}") from None
+    for period in restore_interrupted(out):
+        log.warning("put back the reports of %s, which an interrupted run had moved aside", period)
+    return out
+
+
 def main(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
+    mode = file_mode(args.file_mode)
+    handler = _configure_logging()
+    try:
+        prepare_out(Path(args.out))
+    finally:
+        logging.getLogger("kpi_helpers.run").removeHandler(handler)
     if args.executor == "dask" and not args.scheduler:
         raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT")
     if args.scheduler and args.executor != "dask":
@@ -98,6 +150,7 @@ def main(args) -> int:
                 executor=args.executor,
                 scheduler=args.scheduler,
                 pm_packs=args.pm_packs,
+                file_mode=mode,
             )
     finally:
         logging.getLogger("kpi_helpers.run").removeHandler(handler)

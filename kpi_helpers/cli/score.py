@@ -7,6 +7,7 @@ import sys
 import pandas as pd
 
 from kpi_helpers.cli.common import choose_period, load, print_json, print_table, records
+from kpi_helpers.data.spreadsheet import csv_text
 from kpi_helpers.engine.evaluation import evaluate_period
 from kpi_helpers.errors import UsageError
 
@@ -48,7 +49,7 @@ def main(args) -> int:
         full = full.sort_values(["pm_id", "_o", "kpi_id"], kind="stable").drop(columns="_o")
         full.insert(0, "period", period)
         full = full[["period", "row", *KPI_FIELDS, "total", "coverage", "band"]]
-        full.to_csv(sys.stdout, index=False, float_format="%.10g")
+        sys.stdout.write(csv_text(full, float_format="%.10g"))
     else:
         print_table(card[KPI_FIELDS].drop(columns=["derived"]), f"Scorecard {period}")
         print()

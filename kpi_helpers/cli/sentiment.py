@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from kpi_helpers.data.reading import read_frame
+from kpi_helpers.data.spreadsheet import write_table
 from kpi_helpers.errors import DataError, Problem, UsageError
 from kpi_helpers.feedback.ingest import clean_text, header_key
 from kpi_helpers.feedback.metrics import score_texts
@@ -40,35 +40,31 @@ def label_rows(texts: pd.Series, lang: str = "auto") -> pd.DataFrame:
     )
 
 
-def _write(frame: pd.DataFrame, out: Path) -> None:
-    """Write beside the target and rename, so a failed write never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
-    os.close(fd)
-    try:
-        if out.suffix.lower() == ".xlsx":
-            frame.to_excel(tmp, index=False, engine="openpyxl")
-        else:
-            frame.to_csv(tmp, index=False, encoding="utf-8")
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def main(args) -> int:
     src, out = Path(args.input), Path(args.output)
     if out.exists() and src.exists() and os.path.samefile(src, out):
         raise UsageError(f"--output: {out} is the input file; write the result to another file")
     if not out.parent.is_dir():
         raise UsageError(f"--output: the folder {out.parent} does not exist")
-    frame, err = read_frame(src)
+    if out.is_dir():
+        raise UsageError(f"--output: {out} is a folder; give a file name")
+    if (out.exists() or out.is_symlink()) and not args.force:
+        raise UsageError(
+            f"--output: {out} already exists; pass --force to replace it or choose a new name"
+        )
+    frame, err = read_frame(src, "feedback")
     if err:
         raise DataError([Problem(src.name, None, "-", err)])
     col = find_column(list(frame.columns), args.text_column)
     labels = label_rows(frame[col], args.lang)
     result = frame.drop(columns=[c for c in labels.columns if c in frame.columns])
     result = pd.concat([result, labels], axis=1)
-    _write(result, out)
+    try:
+        write_table(result, out, overwrite=args.force)
+    except FileExistsError:
+        raise UsageError(
+            f"--output: {out} already exists; pass --force to replace it or choose a new name"
+        ) from None
     counts = labels["sentiment"].value_counts()
     summary = ", ".join(f"{s} {counts.get(s, 0):,}" for s in ("positive", "neutral", "negative"))
     print(f"wrote {len(result):,} rows to {out} ({summary})", file=sys.stderr)

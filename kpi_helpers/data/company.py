@@ -2,136 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
-from kpi_helpers.data.review_settings import DEFAULT_FINAL_SCORE, LINE, parse_review_settings
+from kpi_helpers.data import input_files
+from kpi_helpers.data.company_model import DEFAULT_BANDS, Company, Goal, Objective, ScoringPolicy
+from kpi_helpers.data.review_settings import LINE, parse_review_settings
 from kpi_helpers.errors import Problem
-from kpi_helpers.periods import PeriodError, active_in, normalize_period
+from kpi_helpers.periods import PeriodError, normalize_period
 
 
-@dataclass(frozen=True)
-class Goal:
-    id: str
-    name: str
-    objective_id: str
-    name_en: str | None = None
-    period_from: str | None = None
-    period_to: str | None = None
-
-
-@dataclass(frozen=True)
-class Objective:
-    id: str
-    name: str
-    weight: float
-    goals: tuple[Goal, ...] = ()
-    name_en: str | None = None
-    period_from: str | None = None
-    period_to: str | None = None
-
-
-@dataclass(frozen=True)
-class ScoringPolicy:
-    threshold_points: float = 60.0
-    target_points: float = 100.0
-    stretch_points: float = 120.0
-    missing: str = "exclude"  # or "zero"
-
-
-DEFAULT_BANDS: tuple[tuple[str, float], ...] = (
-    ("S", 110.0),
-    ("A", 100.0),
-    ("B", 85.0),
-    ("C", 70.0),
-    ("D", float("-inf")),
-)
-
-
-@dataclass(frozen=True)
-class Company:
-    name: str
-    cadence: str = "quarter"
-    objectives: tuple[Objective, ...] = ()
-    policy: ScoringPolicy = field(default_factory=ScoringPolicy)
-    bands: tuple[tuple[str, float], ...] = DEFAULT_BANDS
-    language: str = "zh"
-    name_en: str | None = None
-    final_score: tuple[tuple[str, float], ...] = DEFAULT_FINAL_SCORE  # (part, weight)
-    calibration: tuple[tuple[str, float], ...] | None = None  # (band, percent of PMs)
-
-    def display_name(self, lang: str = "zh") -> str:
-        return (self.name_en or self.name) if lang == "en" else self.name
-
-    def goals_frame(self) -> pd.DataFrame:
-        """One row per goal: objective_id, goal_id, names, objective weight, active periods."""
-        rows = [
-            {
-                "objective_id": o.id,
-                "objective_name": o.name,
-                "objective_name_en": o.name_en,
-                "objective_weight": o.weight,
-                "goal_id": g.id,
-                "goal_name": g.name,
-                "goal_name_en": g.name_en,
-                "period_from": g.period_from or o.period_from,
-                "period_to": g.period_to or o.period_to,
-            }
-            for o in self.objectives
-            for g in o.goals
-        ]
-        cols = [
-            "objective_id",
-            "objective_name",
-            "objective_name_en",
-            "objective_weight",
-            "goal_id",
-            "goal_name",
-            "goal_name_en",
-            "period_from",
-            "period_to",
-        ]
-        return pd.DataFrame(rows, columns=cols)
-
-    def objectives_frame(self, period: str | None = None) -> pd.DataFrame:
-        rows = [
-            {
-                "objective_id": o.id,
-                "name": o.name,
-                "name_en": o.name_en,
-                "weight": o.weight,
-                "period_from": o.period_from,
-                "period_to": o.period_to,
-            }
-            for o in self.objectives
-            if period is None or active_in(period, o.period_from, o.period_to)
-        ]
-        return pd.DataFrame(
-            rows, columns=["objective_id", "name", "name_en", "weight", "period_from", "period_to"]
-        )
-
-    def active_goal_ids(self, period: str) -> set[str]:
-        return {
-            g.id
-            for o in self.objectives
-            if active_in(period, o.period_from, o.period_to)
-            for g in o.goals
-            if active_in(period, g.period_from, g.period_to)
-        }
-
-    def band_of(self, score: float) -> str | None:
-        if score is None or pd.isna(score):
-            return None
-        for name, low in self.bands:
-            if score >= low:
-                return name
-        return self.bands[-1][0]
-
-
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(input_files.LimitedComposer, yaml.SafeLoader):
     """A safe loader that records each mapping's line number under LINE."""
 
 
@@ -169,7 +52,7 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
         )
     fname = path.name
     try:
-        data = path.read_bytes()
+        data = input_files.read_input_bytes(path, "yaml", Path(data_dir))
         text = data.decode("utf-8-sig") if b"\x00" not in data[:4096] else None
     except UnicodeDecodeError:
         try:
@@ -178,6 +61,8 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
             text = None
     except OSError as e:
         return None, [Problem(fname, None, "-", f"cannot be read ({e.strerror})")], path
+    except input_files.InputRefused as e:
+        return None, [Problem(fname, None, "-", str(e))], path
     if text is None:
         return (
             None,
@@ -194,6 +79,8 @@ def parse_company(text: str, fname: str) -> tuple[Company | None, list[Problem]]
     except yaml.YAMLError as e:
         line = getattr(getattr(e, "problem_mark", None), "line", None)
         what = getattr(e, "problem", None) or "the YAML cannot be parsed"
+        if isinstance(e, input_files.YamlLimitError):
+            return None, [Problem(fname, None if line is None else line + 1, "-", what)]
         return (
             None,
             [
@@ -237,12 +124,17 @@ def _number(d: dict, key: str, fname: str, problems: list[Problem], default=None
         return default
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         try:
-            return float(str(v).strip())
+            v = float(str(v).strip())
         except ValueError:
             problems.append(
                 Problem(fname, d.get(LINE), key, f"'{v}' is not a number; write a plain number")
             )
             return default
+    if not math.isfinite(v):  # YAML reads .inf and .nan as numbers
+        problems.append(
+            Problem(fname, d.get(LINE), key, f"'{v}' is not a finite number; write a plain number")
+        )
+        return default
     return float(v)
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_helpers.data.schema import ROW, TABLES
-from kpi_helpers.data.urls import absolute_url, connect_url, public_url, sqlite_file
+from kpi_helpers.data.urls import absolute_url, connect_url, mask_secrets, public_url, sqlite_file
 from kpi_helpers.errors import DataError, Problem
 
 COMPANY_TABLE = "company"
@@ -303,5 +303,5 @@ def _why(e: BaseException) -> str:
 
 
 def _first_line(e) -> str:
-    lines = [line.strip() for line in str(e).strip().splitlines() if line.strip()]
+    lines = [line.strip() for line in mask_secrets(str(e)).strip().splitlines() if line.strip()]
     return lines[0][:300] if lines else type(e).__name__

@@ -14,6 +14,7 @@ from kpi_helpers.data.database import (
     _why,
     make_engine,
 )
+from kpi_helpers.data.input_files import InputRefused, read_input_bytes
 from kpi_helpers.data.schema import ROW, TABLES
 from kpi_helpers.data.urls import public_url
 from kpi_helpers.errors import DataError, KpiWorkbookError, Problem
@@ -84,7 +85,7 @@ def _folder_frames(data_dir: Path) -> dict[str, pd.DataFrame]:
         path = find_table_file(data_dir, name)
         if path is None:
             continue
-        frame, err = read_frame(path)
+        frame, err = read_frame(path, "feedback" if name == "feedback" else "table", data_dir)
         if err:
             problems.append(Problem(path.name, None, "-", err))
         else:
@@ -93,8 +94,12 @@ def _folder_frames(data_dir: Path) -> dict[str, pd.DataFrame]:
     if path is None:
         problems.append(Problem("company.yaml", None, "-", "the file is missing"))
     else:
-        text, _ = decode_bytes(path.read_bytes())
-        if text is None:
+        try:
+            text, _ = decode_bytes(read_input_bytes(path, "yaml", data_dir))
+        except InputRefused as e:
+            text = None
+            problems.append(Problem(path.name, None, "-", str(e)))
+        if text is None and not problems:
             problems.append(Problem(path.name, None, "-", "is neither UTF-8 nor GBK text"))
         else:
             frames[COMPANY_TABLE] = pd.DataFrame({YAML_COLUMN: [text]})

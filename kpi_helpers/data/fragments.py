@@ -15,6 +15,7 @@ import pandas as pd
 
 from kpi_helpers.data.rules import _order_issue
 from kpi_helpers.data.schema import TARGETS
+from kpi_helpers.data.spreadsheet import neutralise_cell
 from kpi_helpers.errors import KpiWorkbookError
 
 TARGET_COLUMNS = [c.name for c in TARGETS.columns]  # period, kpi_id, target, threshold, stretch
@@ -36,8 +37,9 @@ def number_text(v) -> str:
 
 
 def cell_text(v) -> str:
-    """The text written into one CSV cell. Every fragment cell passes through here."""
-    return number_text(v)
+    """The text written into one CSV cell, never a live spreadsheet formula. Every fragment cell
+    passes through here."""
+    return neutralise_cell(number_text(v))
 
 
 def target_columns(data_dir: Path | str | None = None) -> list[str]:

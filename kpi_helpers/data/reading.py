@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpi_helpers import config
+from kpi_helpers.data.input_files import InputRefused, check_xlsx, read_input_bytes
 from kpi_helpers.data.schema import (
     AUTHOR_ALIASES,
     DIMENSION_ALIASES,
@@ -52,21 +54,31 @@ def decode_bytes(data: bytes) -> tuple[str | None, str]:
     return None, ""
 
 
-def _looks_binary(data: bytes) -> bool:
-    head = data[:8192]
-    return b"\x00" in head
+def read_frame(
+    path: Path, kind: str = "table", root: Path | None = None
+) -> tuple[pd.DataFrame | None, str | None]:
+    """Read any CSV/XLSX as all-text cells; (frame, None) or (None, sentence saying what is wrong).
 
-
-def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
-    """Read any CSV/XLSX as all-text cells; (frame, None) or (None, sentence saying what is wrong)."""
+    Only regular files within the size limit of `kind` ("table" or "feedback") are read; a
+    symbolic link leading out of `root` is refused (input_files.check_input_file), an XLSX is
+    checked for its unpacked size and cell count before it is parsed, and a table is read up
+    to the row limit.
+    """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_input_bytes(path, kind, root)
+    except InputRefused as e:
+        return None, str(e)
     except OSError as e:
         return None, f"cannot be read ({e.strerror}); check the path and permissions"
     if not data.strip():
         return None, "the file is empty; it needs at least a header row"
+    max_rows = config.max_rows()
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() == ".xlsx":
+        try:
+            check_xlsx(data)
+        except InputRefused as e:
+            return None, str(e)
         try:
             frame = pd.read_excel(io.BytesIO(data), dtype=str, header=None, engine="openpyxl")
         except Exception:
@@ -75,14 +87,23 @@ def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
                 "is not a readable XLSX workbook; save it again from Excel as .xlsx or .csv",
             )
         frame = frame.fillna("")
+        if len(frame) > max_rows + 1:
+            return None, _too_many_rows(max_rows)
         if frame.empty:
             return None, "the workbook's first sheet is empty; put the header in row 1"
         header = [str(h).strip() for h in frame.iloc[0]]
         frame = frame.iloc[1:].reset_index(drop=True)
         frame.columns = header
         return frame.astype(str), None
-    if _looks_binary(data):
+    nul = data.find(b"\x00")
+    if 0 <= nul < 8192:
         return None, "is a binary file, not CSV text; export the table as CSV (UTF-8) or XLSX"
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        return None, (
+            f"holds a NUL byte (line {line} of the file); the file is damaged or binary, "
+            "export the table again as CSV (UTF-8) or XLSX"
+        )
     text, enc = decode_bytes(data)
     if text is None:
         return None, "is neither UTF-8 nor GBK text; save it as 'CSV UTF-8' from Excel"
@@ -95,6 +116,7 @@ def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
             keep_default_na=False,
             skip_blank_lines=False,
             quoting=csv.QUOTE_MINIMAL,
+            nrows=max_rows + 1,
         )
     except pd.errors.EmptyDataError:
         return None, "the file is empty; it needs at least a header row"
@@ -103,15 +125,25 @@ def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
             None,
             f"is not valid CSV ({str(e).strip().splitlines()[-1]}); check quotes and separators",
         )
+    if len(frame) > max_rows:
+        return None, _too_many_rows(max_rows)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, None
+
+
+def _too_many_rows(max_rows: int) -> str:
+    return (
+        f"has more than {max_rows:,} rows, over the limit; split it or raise the limit "
+        f"(set {config.MAX_ROWS_ENV})"
+    )
 
 
 def read_raw(path: Path, table: Table) -> RawTable:
     """Read a table file as text with English column keys; missing required columns are problems."""
     path = Path(path)
     name = path.name
-    frame, err = read_frame(path)
+    kind = "feedback" if table.name == "feedback" else "table"
+    frame, err = read_frame(path, kind, root=path.parent)
     if err:
         return RawTable(
             name,

@@ -10,6 +10,7 @@ import pandas as pd
 import yaml
 
 from kpi_helpers.data.company import Company, Goal, Objective
+from kpi_helpers.data.input_files import InputRefused, read_input_bytes, safe_yaml_compose
 from kpi_helpers.data.schema import ROW
 from kpi_helpers.errors import Problem
 from kpi_helpers.periods import Period, PeriodError, cadence_kind, parse_period
@@ -358,10 +359,11 @@ def check_company(folder: Folder) -> list[Problem]:
 def _yaml_lines(path: Path | None) -> tuple[dict[str, int], int | None]:
     """The line of each objective and goal (by id) in company.yaml, and of the objectives key."""
     try:
-        data = path.read_bytes()
+        # a file, or company.yaml's text from a database (read_bytes only)
+        data = read_input_bytes(path, "yaml") if isinstance(path, Path) else path.read_bytes()
         text = data.decode("gb18030") if _not_utf8(data) else data.decode("utf-8-sig")
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (AttributeError, OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = safe_yaml_compose(text)
+    except (AttributeError, OSError, UnicodeDecodeError, yaml.YAMLError, InputRefused):
         return {}, None
     if not isinstance(root, yaml.MappingNode):
         return {}, None

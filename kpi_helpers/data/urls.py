@@ -15,7 +15,18 @@ URL_ENV = "KPI_WORKBOOK_DATA_URL"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+://")
 
 
-_PASSWORD = re.compile(r"^([^:/]+://[^:@/]*:)[^@]*@")
+# user:password@ in a URL (the password may hold ':' and '/', never '@' unescaped).
+_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^:@/\s]*:)[^@\s]*@")
+# password=..., pwd=..., sslpassword=..., "password": "..." in a query, a libpq DSN or a mapping;
+# the key is kept, the value (quoted or not) becomes ***.
+_KEYED = re.compile(
+    r"""(?ix)
+    (?P<key>\b[\w.\-]*(?:password|passwd|pwd)[\w.\-]*)
+    (?P<sep>["']?\s*[=:]\s*)
+    (?P<value>"[^"]*"|'[^']*'|[^&;\s,}"']+)
+    """
+)
+MASK = "***"
 
 
 def is_database_url(text: str | os.PathLike) -> bool:
@@ -23,9 +34,26 @@ def is_database_url(text: str | os.PathLike) -> bool:
     return bool(_URL.match(str(text).strip()))
 
 
+def mask_secrets(text: str) -> str:
+    """Any text (a URL, a message, an exception) with every password in it shown as ***.
+
+    Masks the userinfo form (`postgresql://kpi:SECRET@host/db`), query and DSN parameters
+    (`?password=SECRET`, `&pwd=SECRET`, `sslpassword=SECRET`, `password='SECRET'`) and mapping
+    keys holding a password (`"password": "SECRET"`).
+    """
+    text = _USERINFO.sub(rf"\1{MASK}@", str(text))
+
+    def keyed(m: re.Match) -> str:
+        value = m.group("value")
+        quote = value[0] if value[:1] in ("'", '"') else ""
+        return f"{m.group('key')}{m.group('sep')}{quote}{MASK}{quote}"
+
+    return _KEYED.sub(keyed, text)
+
+
 def public_url(url: str) -> str:
     """The URL with its password shown as ***, for messages, logs, manifests and reports."""
-    return _PASSWORD.sub(r"\1***@", url.strip())
+    return mask_secrets(str(url).strip())
 
 
 def connect_url(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -18,10 +19,16 @@ from kpi_helpers.data.schema import (
     ROW,
     TABLES,
 )
+from kpi_helpers.data.spreadsheet import starts_like_formula
 from kpi_helpers.errors import Problem
 
 # Tables whose duplicate keys are only a warning: real survey exports repeat rows.
 _DUPLICATES_ARE_WARNINGS = {"feedback"}
+# pm_ids and kpi_ids name files (pm/<pm_id>.html) and appear in every page and spreadsheet:
+# letters (any script), digits, '_', '-' and '.', starting with a letter or digit.
+SAFE_ID = re.compile(r"^[^\W_][\w.\-]*$")
+MAX_ID_LENGTH = 64
+_SAFE_ID_COLUMNS = {"people": "pm_id", "kpis": "kpi_id"}
 
 
 def check_source(source) -> tuple[Dataset | None, list[Problem]]:
@@ -57,7 +64,48 @@ def check_source(source) -> tuple[Dataset | None, list[Problem]]:
                 name, frame.drop(columns=list(absent)), files[name], flagged
             )
     problems += cross_file_problems(folder)
+    problems += id_problems(frames, files)
     return ds, sort_problems(problems)
+
+
+def id_problems(frames: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    """pm_ids and kpi_ids of a safe form (errors); any id a spreadsheet would run (warnings)."""
+    problems = []
+    for name, frame in frames.items():
+        for column in [c for c in frame.columns if c.endswith("_id") or c == "owner"]:
+            for row, value in zip(frame[ROW], frame[column], strict=True):
+                if not isinstance(value, str) or not value:
+                    continue
+                if _SAFE_ID_COLUMNS.get(name) == column and (
+                    len(value) > MAX_ID_LENGTH or not SAFE_ID.match(value)
+                ):
+                    problems.append(Problem(files[name], int(row), column, _unsafe_id(value)))
+                elif starts_like_formula(value):
+                    problems.append(
+                        Problem(
+                            files[name],
+                            int(row),
+                            column,
+                            f"'{value}' starts with '{value[0]}', which a spreadsheet reads as a "
+                            "formula; the product writes it with a leading ' but better start "
+                            "ids with a letter or digit",
+                            "warning",
+                        )
+                    )
+    return problems
+
+
+def _unsafe_id(value: str) -> str:
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    why = (
+        f"is {len(value)} characters long (at most {MAX_ID_LENGTH})"
+        if len(value) > MAX_ID_LENGTH
+        else "holds characters an id cannot have"
+    )
+    return (
+        f"'{shown}' {why}; ids may use letters, digits, '_', '-' and '.', start with a letter "
+        f"or digit and have at most {MAX_ID_LENGTH} characters"
+    )
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -89,6 +137,9 @@ def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object
     def not_a_weight(v):
         return f"{_num(v)} is not a usable weight; weights are numbers above 0"
 
+    def not_whole(v):
+        return f"{_num(v)} is not a whole number; NPS answers are whole numbers from 0 to 10"
+
     dimension = one_of(DIMENSIONS, "a dimension")
     return {
         "kpis": {
@@ -96,7 +147,10 @@ def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object
             "direction": [one_of(DIRECTIONS, "a direction")],
             "weight": [(pa.Check.gt(0), not_a_weight)],
         },
-        "feedback": {c: [between("feedback", c)] for c in ("nps", "csat", "ces")},
+        "feedback": {
+            "nps": [between("feedback", "nps"), (pa.Check(lambda s: s % 1 == 0), not_whole)],
+            **{c: [between("feedback", c)] for c in ("csat", "ces")},
+        },
         "reviews": {"score": [between("reviews", "score")], "dimension": [dimension]},
         "assessments": {
             "rating": [between("assessments", "rating")],

@@ -13,9 +13,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from kpi_helpers.data.input_files import (
+    InputRefused,
+    YamlLimitError,
+    read_input_bytes,
+    safe_yaml_load,
+)
 from kpi_helpers.data.reading import parse_dates, read_frame
 from kpi_helpers.data.schema import FEEDBACK, ROW
 from kpi_helpers.errors import DataError, Problem, UsageError
+from kpi_helpers.feedback.scales import score_cell_checks
 
 FIELDS = tuple(c.name for c in FEEDBACK.columns)  # the contract's feedback.csv columns
 SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}  # the scales metrics work on
@@ -142,8 +149,12 @@ def load_mapping(mapping: str | Path | Mapping | None = None) -> Mapping:
         return mapping
     mapping = DEFAULT_MAPPING if mapping is None else mapping
     path = Path(mapping)
-    if path.is_file():
-        text, source = path.read_text(encoding="utf-8-sig"), path.name
+    if path.exists():
+        try:
+            text = read_input_bytes(path, "yaml").decode("utf-8-sig", errors="replace")
+        except InputRefused as e:
+            raise DataError([Problem(path.name, None, "-", str(e))]) from None
+        source = path.name
     else:
         name = path.name[:-5] if path.name.endswith((".yaml", ".yml")) else str(mapping)
         res = resources.files(__package__) / "mappings" / f"{name}.yaml"
@@ -154,19 +165,13 @@ def load_mapping(mapping: str | Path | Mapping | None = None) -> Mapping:
             )
         text, source = res.read_text(encoding="utf-8"), f"{name}.yaml"
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml_load(text)
     except yaml.YAMLError as e:
         line = getattr(getattr(e, "problem_mark", None), "line", None)
-        raise DataError(
-            [
-                Problem(
-                    source,
-                    None if line is None else line + 1,
-                    "-",
-                    "is not valid YAML; check indentation",
-                )
-            ]
-        ) from None
+        what = (
+            e.problem if isinstance(e, YamlLimitError) else "is not valid YAML; check indentation"
+        )
+        raise DataError([Problem(source, None if line is None else line + 1, "-", what)]) from None
     return parse_mapping(data, source)
 
 
@@ -323,7 +328,7 @@ def load_feedback(
     path = Path(path)
     m = load_mapping(mapping)
     name = path.name
-    frame, err = read_frame(path)
+    frame, err = read_frame(path, "feedback")
     if err:
         raise DataError([Problem(name, None, "-", err)])
     found = match_columns(m, frame.columns)
@@ -388,14 +393,11 @@ def load_feedback(
                 col,
                 "'" + u + "' is not a score; the row counts without it",
             )
-            rep.cells(
-                rows,
-                codes,
-                bad,
-                col,
-                values.map(lambda v: f"{v:g}")
-                + f" is outside the {f} scale {lo:g}-{hi:g}; excluded",
-            )
+            outside = values.map(lambda v: f"{v:g}") + f" is outside the {f} scale {lo:g}-{hi:g}"
+            rep.cells(rows, codes, bad, col, outside + "; excluded")
+            for flagged, message, excluded in score_cell_checks(f, u, values.where(~bad)):
+                rep.cells(rows, codes, flagged, col, message)
+                bad |= flagged if excluded else False
             values = _convert_scale(values.where(~bad), (lo, hi), SCORES[f])
             out[f] = _expand(values.astype("float64"), codes)
         elif f in DATES:

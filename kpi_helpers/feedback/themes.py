@@ -16,6 +16,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from kpi_helpers.data.input_files import (
+    InputRefused,
+    YamlLimitError,
+    read_input_bytes,
+    safe_yaml_load,
+)
 from kpi_helpers.errors import DataError, Problem
 from kpi_helpers.stats import Z95
 
@@ -103,8 +109,13 @@ def load_keywords(path: str | Path) -> list[dict]:
     """keywords.yaml: `themes: [{theme, name, name_en, keywords: [...]}]` -> list of dicts."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError) as e:
+        data = safe_yaml_load(read_input_bytes(path, "yaml").decode("utf-8-sig"))
+    except YamlLimitError as e:
+        line = getattr(e.problem_mark, "line", None)
+        raise DataError([Problem(path.name, line and line + 1, "-", e.problem)]) from None
+    except InputRefused as e:
+        raise DataError([Problem(path.name, None, "-", str(e))]) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise DataError([Problem(path.name, None, "-", f"cannot be read as YAML ({e})")]) from None
     items = data.get("themes") if isinstance(data, dict) else data
     if not isinstance(items, list):

@@ -166,12 +166,23 @@ def read_manifest(folder: Path) -> dict | None:
 @contextlib.contextmanager
 def period_lock(out_dir: Path, period: str) -> Iterator[None]:
     """Hold reports/.<period>.lock so two runs (say, cron and a person) never publish at once."""
-    lock = FileLock(str(out_dir / f".{period}.lock"))
+    path = out_dir / f".{period}.lock"
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # the lock is opened for writing: a planted link would have us write where it points
+        raise KpiWorkbookError(
+            f"{path} is not a plain file (a symbolic link or a folder); remove it and run again"
+        )
+    lock = FileLock(str(path))
     try:
         lock.acquire(timeout=0)
     except Timeout:
         raise KpiWorkbookError(
             f"another run is writing {out_dir / period} right now; wait for it to finish and run again"
+        ) from None
+    except OSError as e:
+        raise KpiWorkbookError(
+            f"cannot create the lock file {path} ({e.strerror}); check that {out_dir} is a "
+            "folder you can write to"
         ) from None
     try:
         yield
@@ -192,6 +203,48 @@ def remove_leftovers(out_dir: Path, period: str) -> None:
         os.replace(olds.pop(), target)
     for folder in [*out_dir.glob(f".tmp-{period}-*"), *olds]:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def restore_interrupted(out_dir: Path) -> list[str]:
+    """Put back every period whose run was killed between the two renames of replace_folder.
+
+    Such a run leaves no reports/<period>/ but the previous reports in .old-<period>-*; this
+    runs before anything is checked, so a next run that fails (bad data, say) still restores
+    them. A period another run holds the lock of is left alone. Returns the periods restored.
+    """
+    restored = []
+    if not Path(out_dir).is_dir():
+        return restored
+    for old in sorted(Path(out_dir).glob(".old-*-*")):
+        period = old.name[len(".old-") :].rsplit("-", 1)[0]
+        if not old.is_dir() or (Path(out_dir) / period).exists():
+            continue
+        try:
+            with period_lock(Path(out_dir), period):
+                if not (Path(out_dir) / period).exists():
+                    remove_leftovers(Path(out_dir), period)
+                    restored.append(period)
+        except KpiWorkbookError:
+            continue
+    return restored
+
+
+# Published files hold scores and 360-degree comments: readable by the owner and the group only.
+DEFAULT_FILE_MODE = 0o640
+
+
+def folder_mode(file_mode: int) -> int:
+    """The mode of a folder beside files of `file_mode`: x wherever r is (0640 -> 0750)."""
+    return file_mode | ((file_mode & 0o444) >> 2)
+
+
+def set_modes(folder: Path, file_mode: int = DEFAULT_FILE_MODE) -> None:
+    """Give every file under `folder` `file_mode` and every folder, itself included, its x."""
+    folder = Path(folder)
+    for path in folder.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(folder_mode(file_mode) if path.is_dir() else file_mode)
+    folder.chmod(folder_mode(file_mode))
 
 
 @contextlib.contextmanager

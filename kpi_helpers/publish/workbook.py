@@ -7,12 +7,12 @@ a name such as `=HYPERLINK(...)` never becomes a formula.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.data.spreadsheet import append_row, xlsx_value
 from kpi_helpers.engine.evaluation import all_actuals, evaluate_period
 from kpi_helpers.engine.review import review_period
 from kpi_helpers.feedback.metrics import add_period, feedback_metrics
@@ -131,23 +131,9 @@ def workbook_tables(ds: Dataset, period: str, lang: str = "zh") -> dict[str, pd.
     return dict(zip(SHEETS, (t.reset_index(drop=True) for t in tables), strict=True))
 
 
-def _cell_value(value):
-    """A value openpyxl can store: numbers, booleans and text; missing as an empty cell."""
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value if isinstance(value, (bool, int, float, str)) else str(value)
-
-
 def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     """Write `tables` as one XLSX file, a sheet per table: bold frozen header, filters, widths."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -160,10 +146,8 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> Path:
             cell.font = Font(bold=True)
         widths = [len(str(c)) for c in frame.columns]
         for row in frame.itertuples(index=False):
-            values = [_cell_value(v) for v in row]
-            ws.append(
-                [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
-            )
+            values = [xlsx_value(v) for v in row]
+            append_row(ws, values)  # text from data files stays text, never a formula
             for i, v in enumerate(values):
                 widths[i] = max(widths[i], min(60, len(str(v)) if v is not None else 0))
         for col, name in enumerate(frame.columns, 1):
@@ -171,9 +155,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> Path:
             ws.column_dimensions[letter].width = widths[col - 1] + 2
             fmt = FORMATS.get(str(name))
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text from data files stays text, never a formula
-                elif fmt and isinstance(cell.value, (int, float)):
+                if fmt and isinstance(cell.value, (int, float)):
                     cell.number_format = fmt
         ws.freeze_panes = "A2"
         if len(frame.columns):

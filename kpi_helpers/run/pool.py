@@ -6,6 +6,8 @@ import logging
 import multiprocessing
 import os
 import pickle
+import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -82,9 +84,14 @@ def _init_worker(jupyter_dir: str, ipython_dir: str) -> None:
 def _init_pool_worker(jupyter_dir: str, ipython_dir: str) -> None:
     """A local worker process: set up as any worker, and leave when the run is gone.
 
+    Kernel connection files go into the run's private folder, so they go with it.
     (Not for Dask workers: they belong to the cluster, not to the run.)
     """
     _init_worker(jupyter_dir, ipython_dir)
+    runtime = Path(jupyter_dir).parent / "runtime"
+    runtime.mkdir(exist_ok=True)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
+    tempfile.tempdir = str(runtime)  # jupyter_client writes connection files with mkstemp
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -100,6 +107,78 @@ def _exit_with_parent(parent: int, interval: float = 1.0) -> None:
 
     warm_kernel.worker_kernel().discard()
     os._exit(1)
+
+
+PRIVATE_PREFIX = "kpi-workbook-kernel-"
+OWNER_FILE = "owner.pid"
+STALE_AFTER = 24 * 3600  # a private folder without an owner file is a killed run's after this
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_stale_private_folders(
+    temp_dir: str | None = None, now: float | None = None
+) -> list[Path]:
+    """Delete the private folders (data pickle, kernel files) that killed runs left behind.
+
+    Only folders of this user count; one is stale when the run named in its owner file is
+    gone, or, without that file, when it is older than a day. A living run's folder stays.
+    """
+    removed = []
+    now = time.time() if now is None else now
+    for folder in Path(temp_dir or tempfile.gettempdir()).glob(f"{PRIVATE_PREFIX}*"):
+        try:
+            st = folder.lstat()
+            if not folder.is_dir() or folder.is_symlink() or st.st_uid != os.getuid():
+                continue
+            owner = folder / OWNER_FILE
+            if owner.is_file():
+                stale = not _alive(int(owner.read_text().strip() or 0))
+            else:
+                stale = now - st.st_mtime > STALE_AFTER
+        except (OSError, ValueError):
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _stop_kernels_of(private: Path, wait: float = 5.0) -> None:
+    """Kill the kernels still starting or running from `private` (their workers are gone).
+
+    A kernel whose worker was stopped mid-start would otherwise write its connection file and
+    profile into the private folder after it was deleted, re-creating it.
+    """
+    marker = str(private).encode()
+    pids = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker in (proc / "cmdline").read_bytes() and int(proc.name) != os.getpid():
+                os.kill(int(proc.name), signal.SIGKILL)
+                pids.append(int(proc.name))
+        except (OSError, ValueError):
+            continue
+    deadline = time.monotonic() + wait
+    while pids and time.monotonic() < deadline:
+        pids = [pid for pid in pids if _alive(pid) and not _reaped(pid)]
+        time.sleep(0.05)
+
+
+def _reaped(pid: int) -> bool:
+    """True once a killed process is gone (a zombie of ours is reaped here)."""
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
+    except ChildProcessError:  # not our child: alive() says when it is gone
+        return False
 
 
 def source_cell(notebook: Path, executed_index: int) -> tuple[int, str]:
@@ -193,7 +272,9 @@ def execute_jobs(
     """
     (build / "executed").mkdir(exist_ok=True)
     done: dict[str, NotebookResult] = {}
-    with tempfile.TemporaryDirectory(prefix="kpi-workbook-kernel-") as private:
+    remove_stale_private_folders()
+    with tempfile.TemporaryDirectory(prefix=PRIVATE_PREFIX) as private:
+        (Path(private) / OWNER_FILE).write_text(str(os.getpid()))
         jupyter_dir, ipython_dir = Path(private) / "jupyter", Path(private) / "ipython"
         env = {}
         if ds is not None and ds.data_dir is not None:
@@ -246,4 +327,5 @@ def execute_jobs(
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            _stop_kernels_of(Path(private))
     return [done.get(job.name) or NotebookResult(job.name, "not run") for job in jobs]

@@ -162,6 +162,33 @@ def _manifest(ctx: dict, jobs, results, keys, inputs, status: str, seconds: floa
     }
 
 
+def _keep_other_pms(ds, period, lang, jobs, notebooks_dir, target: Path, build: Path) -> list:
+    """A run for some PMs over a published period: copy the other PMs' published pages.
+
+    Returns the jobs whose pages were kept (they are linked from index.html as before).
+    """
+    mine = {job.pm_id for job in jobs if job.pm_id}
+    others = [str(p) for p in ds.people["pm_id"] if str(p) not in mine]
+    if not mine or not others or not target.is_dir():
+        return []
+    kept = []
+    for job in plan_run(ds, period, lang, others, notebooks_dir):
+        if not job.pm_id or not (target / job.html).is_file():
+            continue
+        for rel in (job.html, job.executed, str(Path(job.html).with_suffix(".pdf"))):
+            if (target / rel).is_file():
+                (build / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(target / rel, build / rel)
+        kept.append(job)
+    if kept:
+        log.info(
+            "kept the published pages of %d other PMs (%s) beside the ones run now",
+            len(kept),
+            ", ".join(job.pm_id for job in kept),
+        )
+    return kept
+
+
 def _write_extras(ds, period, lang, jobs, build: Path, chromium: str | None, workers: int) -> None:
     """The period's XLSX workbook and, when a Chromium is given, a PDF of every page."""
     write_workbook(workbook_tables(ds, period, lang), build / workbook_file_name(period))
@@ -186,6 +213,7 @@ def run_reports(
     executor: str = "local",
     scheduler: str | None = None,
     pm_packs: bool = False,
+    file_mode: int = publish.DEFAULT_FILE_MODE,
 ) -> RunSummary:
     """Execute the chain for a period and publish reports/<period>/ only if every notebook succeeded.
 
@@ -207,6 +235,7 @@ def run_reports(
         executor: "local" (worker processes here) or "dask" (tasks on the cluster at
             `scheduler`, e.g. "tcp://10.0.0.5:8786"; workers read the data folder by its
             absolute path). Pages, manifest and publishing are the same either way.
+        file_mode: the mode of every published file (folders get x where r is: 0640 -> 0750).
 
     Returns:
         Where the reports are and how each notebook went.
@@ -297,12 +326,17 @@ def run_reports(
                 if result.status == "failed":
                     log.error("published without %s: %s", job.html, _failure_line(job, result))
             failed_names = {j.name for j in pm_failed}
-            index = render_index(ds, period, lang, jobs, made, failed=failed_names)
+            kept = _keep_other_pms(ds, period, lang, jobs, notebooks_dir, target, build)
+            if kept:
+                manifest["kept"] = [job.html for job in kept]
+                publish.write_json(build / "manifest.json", manifest)
+            index = render_index(ds, period, lang, jobs + kept, made, failed=failed_names)
             (build / "index.html").write_text(index, encoding="utf-8")
             pages = [j for j in jobs if j.name not in failed_names]
             _write_extras(ds, period, lang, pages, build, chromium, workers)
             if pm_packs:
                 write_packs(build, [j.pm_id for j in pages if j.pm_id])
+            publish.set_modes(build, file_mode)
             publish.replace_folder(build, target)
         shutil.rmtree(publish.failed_folder(out_dir, period), ignore_errors=True)
     seconds = time.perf_counter() - started
