@@ -57,7 +57,7 @@ def keywords_file(ds: Dataset):
     return path if path.exists() else None
 
 
-def feedback_view(ds: Dataset, period: str, pm: str = "", top_themes: int = 8) -> FeedbackView:
+def feedback_view(ds: Dataset, period: str, pm: str = "", top_themes: int = 12) -> FeedbackView:
     """Metrics per period (with intervals and noise flags), per product this period, volume per
     channel and period, and themes of this and the previous period's comments."""
     rows = with_sentiment(feedback_until(ds, period, pm))

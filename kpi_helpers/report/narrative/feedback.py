@@ -115,11 +115,16 @@ def themes_summary(themes: pd.DataFrame, lang: str) -> str:
 
 def comments_markdown(themes: pd.DataFrame, lang: str, limit: int = 5) -> str:
     """Up to three representative comments per theme as Markdown: an H3 per theme and a list of
-    quotes, the reader's language first; a quote in another language says which."""
-    from kpi_helpers.report.feedback_view import example_comments
+    quotes, the reader's language first; a quote in another language says which. The most
+    negative theme is always among them."""
+    from kpi_helpers.report.feedback_view import example_comments, headline_themes
 
+    shown = themes.head(limit)
+    _, worst = headline_themes(themes)
+    if worst is not None and worst["key"] not in set(shown["key"]):
+        shown = pd.concat([shown, themes[themes["key"] == worst["key"]]])
     blocks = []
-    for r in themes.head(limit).itertuples(index=False):
+    for r in shown.itertuples(index=False):
         items = []
         for e in example_comments(r.examples, lang):
             quote = t("common.quote", lang, text=md(str(e["text"])))
