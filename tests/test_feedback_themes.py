@@ -261,7 +261,7 @@ def test_real_hotel_reviews_get_themes():
     hotel = snow[snow["review"].str.contains("酒店|宾馆")].head(1000)
     text = hotel["review"].str.replace("酒店|宾馆", "", regex=True)  # the words that picked them
     defs, matrix = assign_themes(pd.DataFrame({"text": text, "lang": "zh"}))
-    assert matrix.any(axis=1).mean() >= 0.85  # measured 0.913
+    assert matrix.any(axis=1).mean() >= 0.85  # measured 0.910
     assert "stay" in {d["key"] for d in defs}
 
 
