@@ -227,7 +227,7 @@ def _print_tables(res: dict) -> None:
                 "share": th["share"].map(_pct),
                 "sentiment": th["sentiment"].map(lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),
                 "change": [
-                    "-" if pd.isna(c) else f"{100 * c:+.0f}pt{' *' if r is True else ''}"
+                    "-" if pd.isna(c) else f"{100 * c:+.0f}pt *" if r is True else "within noise"
                     for c, r in zip(th["change"], th["change_real"], strict=True)
                 ],
                 "negative": th["negative_share"].map(_pct),
