@@ -90,7 +90,7 @@ def label_figures() -> None:
         pred = score_sentiment(test["review"], lang=lang)["sentiment"].to_numpy()
         r = report(test["truth"].to_numpy(), pred)
         classes = "; ".join(
-            f"{c} n={r[c]['n']} P={r[c]['precision']:.3f} R={r[c]['recall']:.3f}"
+            f"{c} n={r[c]['n']} P={r[c]['precision'] or 0:.3f} R={r[c]['recall']:.3f}"
             for c in ("negative", "neutral", "positive")
             if r[c]["n"]
         )

@@ -88,10 +88,10 @@ def report(truth: np.ndarray, pred: np.ndarray) -> dict:
     for c in CLASSES:
         tp = int(((pred == c) & (truth == c)).sum())
         n_pred, n_true = int((pred == c).sum()), int((truth == c).sum())
-        p = tp / n_pred if n_pred else float("nan")
-        r = tp / n_true if n_true else float("nan")
-        out[c] = {"n": n_true, "precision": round(p, 4), "recall": round(r, 4)}
-        if n_true:
+        p = round(tp / n_pred, 4) if n_pred else None  # None: no text got / has this label
+        r = round(tp / n_true, 4) if n_true else None
+        out[c] = {"n": n_true, "precision": p, "recall": r}
+        if r is not None:
             recalls.append(r)
     pol = truth != "neutral"
     out["polar_neutral_share"] = round(float((pred[pol] == "neutral").mean()), 4)
