@@ -110,7 +110,40 @@ def test_feedback_on_the_sample_company(capsys):
         check_shape(p)
     if (FEEDBACK.parent / "keywords.yaml").exists():
         assert res["themes"][0]["source"] == "keywords"
-    assert {t["lang"] for t in res["themes"]} == {"zh", "en"}
+    # themes are computed over every comment: the largest ones hold both languages
+    assert all(set(t["langs"]) == {"zh", "en"} for t in res["themes"][:5])
+    for t in res["themes"]:
+        assert t["name_zh"] and t["name_en"] and t["key"]
+        assert 0 <= t["negative_share"] <= 1 and t["n"] >= 1
+        assert all(isinstance(i, str) and i.startswith("FB") for i in t["examples"])
+
+
+def test_rows_out_writes_one_row_per_comment(tmp_path, capsys):
+    path = tmp_path / "fb.csv"
+    path.write_text(SMALL.replace("F3,", "=HYPERLINK(1),"), encoding="utf-8")
+    out = tmp_path / "rows.csv"
+    code, res, err = run_json(capsys, "--input", str(path), "--rows-out", str(out))
+    assert code == 0 and "3 comment rows" in err
+    rows = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(rows.columns) == ["feedback_id", "lang", "sentiment", "sentiment_score", "themes"]
+    assert rows["feedback_id"].tolist() == ["F1", "F2", "'=HYPERLINK(1)"]  # blank F4: no comment
+    assert rows["lang"].tolist() == ["zh", "zh", "en"]
+    f2 = set(rows.loc[1, "themes"].split(";"))
+    assert {"crash", "customer_service"} <= f2
+    assert rows.loc[1, "sentiment"] == "negative"  # 老是闪退: a clear complaint
+    assert float(rows.loc[1, "sentiment_score"]) < 0
+    crash = next(t for t in res["themes"] if t["key"] == "crash")
+    assert crash["examples"] == ["F2"] and crash["negative_share"] == 1.0
+    assert crash["name_zh"] == "稳定性与闪退" and crash["name_en"] == "Stability and crashes"
+
+
+def test_rows_out_into_a_missing_folder_is_one_sentence(tmp_path, capsys):
+    path = tmp_path / "fb.csv"
+    path.write_text(SMALL, encoding="utf-8")
+    code = main(["feedback", "--input", str(path), "--rows-out", str(tmp_path / "no" / "r.csv")])
+    err = capsys.readouterr().err
+    assert code == 1 and "--rows-out" in err and "does not exist" in err
+    assert "Traceback" not in err
 
 
 def test_sentiment_labels_every_row_and_keeps_columns(tmp_path, capsys):

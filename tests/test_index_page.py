@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from kpi_helpers.data.load import load_dataset
-from kpi_helpers.publish.index_page import render_index
+from kpi_helpers.publish.index_page import _nps_note, render_index
 from kpi_helpers.report import registry
 from kpi_helpers.run.plan import NotebookJob, report_title
 
@@ -60,7 +62,23 @@ def test_praise_names_the_best_pm_with_total_band_and_change(tiny_data):
 def test_satisfaction_headline_gives_nps_interval_and_trend(tiny_data):
     html = render_index(load_dataset(tiny_data), "2026-Q2", "en", _jobs([]), MADE)
     assert "NPS in 2026-Q2 is 50.0 (95% interval -19.3 to 100.0, n = 2)" in html
-    assert "a change of +50.0 points against 2026-Q1, within random noise" in html
+    assert (
+        "unchanged against 2026-Q1 within random noise (moved +50.0; noise ± 154.9 points)" in html
+    )
+    # the NPS tile shows no arrow for a change inside the noise
+    tile = html[html.index("NPS this period") :].split("</div>")[0]
+    assert "▲" not in tile and "▼" not in tile
+    assert "unchanged within noise (± 154.9) (2026-Q1)" in tile
+
+
+def test_nps_tile_arrow_only_for_a_real_change():
+    base = {"nps": 40.0, "low": 30.0, "high": 50.0, "previous": "2026-Q1", "noise": 3.1}
+    real = _nps_note(dict(base, change=5.4, real=True), "en")
+    noise = _nps_note(dict(base, change=5.4, real=False), "en")
+    assert "▲ +5.4 (2026-Q1)" in real
+    assert "▲" not in noise and "+5.4" not in noise
+    assert "unchanged within noise (± 3.1)" in noise
+    assert "在波动范围内，视为持平（± 3.1）" in _nps_note(dict(base, change=-5.4, real=False), "zh")
 
 
 def test_proposal_count_is_a_tile_and_a_sentence(tiny_data):
@@ -110,3 +128,33 @@ def test_index_loads_nothing_and_runs_nothing(tiny_data):
     html = render_index(load_dataset(tiny_data), "2026-Q2", "zh", _jobs(["pm01"]), MADE)
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SAMPLE / "feedback.csv").exists(), reason="sample company absent")
+def test_zh_and_en_name_the_same_top_and_most_negative_themes():
+    from kpi_helpers.report.feedback_view import feedback_view, headline_themes, theme_rows
+    from kpi_helpers.report.narrative.feedback import themes_summary
+
+    ds = load_dataset(SAMPLE)
+    period = sorted(ds.actuals["period"].unique())[-1]
+    fb = feedback_view(ds, period)
+    picked = {}
+    for lang in ("zh", "en"):
+        rows = theme_rows(fb.themes, lang, fb.theme_names)
+        top3, worst = headline_themes(rows)
+        picked[lang] = (top3["key"].tolist(), worst["key"], rows)
+    assert picked["zh"][:2] == picked["en"][:2]
+    top_keys, worst_key, _ = picked["en"]
+    names = fb.themes.set_index("key")
+    for lang, col in (("zh", "name_zh"), ("en", "name_en")):
+        text = themes_summary(picked[lang][2], lang)
+        for key in top_keys + [worst_key]:
+            assert names.loc[key, col] in text
+        html = render_index(ds, period, lang, _jobs([], lang), MADE)
+        satisfaction = html[html.index("kpi-tile") :]
+        for key in top_keys + [worst_key]:
+            assert names.loc[key, col] in satisfaction, (lang, key)

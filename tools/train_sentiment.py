@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
         "en": _fit("en", en_frames, c=0.03, keep=args.en_keep),
     }
     model["meta"] = {
-        "neutral_band": sentiment.NEUTRAL_BAND,
+        "thresholds": f"models/{sentiment.CALIBRATION_FILE} (python -m tools.calibrate_sentiment)",
         "score": "tanh(margin/2)",
         "seed": SEED,
     }
@@ -239,6 +239,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
     for name, (df, lang) in held_out.items():
         print(f"{name}: {evaluate(df, lang)}")
+    from tools.calibrate_sentiment import main as calibrate
+
+    calibrate()
 
 
 if __name__ == "__main__":

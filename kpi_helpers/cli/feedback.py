@@ -8,9 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_helpers.cli.common import clean, print_json, print_table
+from kpi_helpers.data.spreadsheet import write_table
 from kpi_helpers.feedback.ingest import load_feedback, load_mapping
 from kpi_helpers.feedback.metrics import SENTIMENTS, add_period, feedback_tables, with_sentiment
-from kpi_helpers.feedback.themes import load_keywords, themes
+from kpi_helpers.feedback.theme_stats import THEME_COLUMNS, summarise
+from kpi_helpers.feedback.themes import assign_themes, comment_lang, load_keywords, row_themes
 
 TOP_THEMES = 15
 GROUPINGS = {
@@ -56,12 +58,54 @@ def _records(frame: pd.DataFrame, keys: list[str]) -> list[dict]:
 
 
 def theme_record(row: dict) -> dict:
-    fields = ("theme", "lang", "key", "source", "n", "share", "sentiment", "negative")
+    """A theme in the JSON: key, names in both languages, size, sentiment, trend, examples (ids)."""
+    fields = ("key", "name_zh", "name_en", "theme", "source", "n", "share", "sentiment")
     out = {k: clean(row[k]) for k in fields}
+    out["negative_share"] = clean(row["negative_share"])
+    out["negative"] = out["negative_share"]
+    out["langs"] = dict(row["langs"])
     for k in ("share_latest", "share_prev", "change", "change_real"):
         out[k] = clean(row[k])
-    out["examples"] = list(row["examples"])
+    out["examples"] = [e["feedback_id"] for e in row["examples"]]
     return out
+
+
+def _theme_frames(df: pd.DataFrame, keywords: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(themes over all comments, one row per comment with its theme keys)."""
+    texts = (
+        df[df["text"].notna() & (df["text"].astype(str).str.strip() != "")] if "text" in df else df
+    )
+    texts = texts.reset_index(drop=True)
+    if "feedback_id" not in texts:
+        texts = texts.assign(feedback_id=pd.NA)
+    ids = texts["feedback_id"].astype("object")
+    row_no = texts["_row"] if "_row" in texts else pd.Series(range(2, len(texts) + 2))
+    fill = [f"row {r}" for r in row_no]
+    texts = texts.assign(feedback_id=ids.where(ids.notna(), pd.Series(fill, dtype="object")))
+    if texts.empty:
+        empty = pd.DataFrame(columns=ROW_COLUMNS)
+        return pd.DataFrame(columns=THEME_COLUMNS), empty
+    texts = texts.assign(lang=comment_lang(texts))
+    defs, matrix = assign_themes(texts, keywords, top=TOP_THEMES)
+    found = summarise(texts, defs, matrix).head(TOP_THEMES).reset_index(drop=True)
+    rows = pd.DataFrame(
+        {
+            "feedback_id": texts["feedback_id"].astype(str),
+            "lang": texts["lang"],
+            "sentiment": texts["sentiment"],
+            "sentiment_score": texts["sentiment_score"].round(4),
+            "themes": row_themes(defs, matrix),
+        }
+    )
+    return found, rows
+
+
+ROW_COLUMNS = ["feedback_id", "lang", "sentiment", "sentiment_score", "themes"]
+
+
+def write_rows(rows: pd.DataFrame, path: Path) -> None:
+    """The per-comment CSV (UTF-8), with no live formula in it, renamed into place."""
+    write_table(rows, path)
 
 
 def analyse(args) -> dict:
@@ -73,16 +117,22 @@ def analyse(args) -> dict:
     cadence = args.cadence
     df = add_period(with_sentiment(df), cadence)
     tables = feedback_tables(df, GROUPINGS, cadence=cadence)
-    return {
-        "rows": df,
-        **tables,
-        "themes": themes(df, _keywords(args), top=TOP_THEMES, cadence=cadence),
-        "mapping": mapping.name,
-    }
+    found, rows = _theme_frames(df, _keywords(args))
+    return {"rows": df, **tables, "themes": found, "comment_rows": rows, "mapping": mapping.name}
 
 
 def main(args) -> int:
+    out = Path(args.rows_out) if getattr(args, "rows_out", None) else None
+    if out is not None and not out.parent.is_dir():
+        print(
+            f"--rows-out: the folder {out.parent} does not exist; create it or pick another path",
+            file=sys.stderr,
+        )
+        return 1
     res = analyse(args)
+    if out is not None:
+        write_rows(res["comment_rows"], out)
+        print(f"wrote {len(res['comment_rows']):,} comment rows to {out}", file=sys.stderr)
     if args.format == "json":
         print_json(
             {
@@ -150,15 +200,18 @@ def _print_tables(res: dict) -> None:
         print()
         view = pd.DataFrame(
             {
+                "key": th["key"],
                 "lang": th["lang"],
                 "theme": th["theme"],
+                "comments": th["n"],
                 "share": th["share"].map(_pct),
                 "sentiment": th["sentiment"].map(lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),
                 "change": [
-                    "-" if pd.isna(c) else f"{100 * c:+.0f}pt{' *' if r is True else ''}"
+                    "-" if pd.isna(c) else f"{100 * c:+.0f}pt *" if r is True else "within noise"
                     for c, r in zip(th["change"], th["change_real"], strict=True)
                 ],
-                "example": th["examples"].map(lambda e: e[0][:40] if e else ""),
+                "negative": th["negative_share"].map(_pct),
+                "example": th["examples"].map(lambda e: e[0]["text"][:40] if e else ""),
             }
         )
         print_table(view, "Themes (* change outside the noise)")

@@ -86,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--cadence", choices=["quarter", "half"], default="quarter")
     p.add_argument("--keywords", help="theme keyword list (YAML)")
+    p.add_argument(
+        "--rows-out",
+        help="write one CSV row per comment: feedback_id, lang, sentiment, sentiment_score, themes",
+    )
 
     p = sub.add_parser("sentiment", help="add sentiment and sentiment_score columns to a file")
     p.add_argument("--input", required=True)

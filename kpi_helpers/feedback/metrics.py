@@ -280,6 +280,7 @@ def changes(metrics: pd.DataFrame, keys: list[str], *, z: float = Z95) -> pd.Dat
     - nps: |NPS2 - NPS1| > z * sqrt(Var1 + Var2), Var from the BRIEF formula;
     - csat: the pooled two-proportion z test gives |z| > 1.96;
     - ces: Welch's test, |mean2 - mean1| > t(95 %, min(n1, n2) - 1) * sqrt(s1^2/n1 + s2^2/n2).
+    nps_change_noise is z * sqrt(Var1 + Var2): a change smaller than that is within the noise.
     Without a previous period (or fewer than two answers on a side) the flags are <NA>.
     """
     out = metrics.copy()
@@ -309,7 +310,8 @@ def changes(metrics: pd.DataFrame, keys: list[str], *, z: float = Z95) -> pd.Dat
         var1 = _nps_var(p1 / n1, d1 / n1, n1)
         var2 = _nps_var(p2 / n2, d2 / n2, n2)
         m["nps_change"] = m["nps"] - m["nps_prev"]
-        m["nps_change_real"] = _flag(m["nps_change"].abs() > z * np.sqrt(var1 + var2), n1, n2)
+        m["nps_change_noise"] = z * np.sqrt(var1 + var2)  # half-width of the noise band
+        m["nps_change_real"] = _flag(m["nps_change"].abs() > m["nps_change_noise"], n1, n2)
         m["csat_change"] = m["csat"] - m["csat_prev"]
         pooled = (m["csat_ok"] + m["csat_ok_prev"]) / (m["csat_n"] + m["csat_n_prev"])
         se = np.sqrt(pooled * (1 - pooled) * (1 / m["csat_n"] + 1 / m["csat_n_prev"]))

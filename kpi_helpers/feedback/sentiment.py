@@ -16,9 +16,11 @@ import numpy as np
 import pandas as pd
 
 MODEL_FILE = "sentiment_model.json.gz"
-# |score| below this is reported as neutral: score = 2 * P(positive) - 1, so the band is
-# 0.375 < P(positive) < 0.625, where the model is close to a coin flip.
-NEUTRAL_BAND = 0.25
+# Per-language thresholds (negative at or below `negative`, positive at or above `positive`,
+# neutral in between), calibrated on held-out reviews by tools/train_sentiment.py.
+CALIBRATION_FILE = "sentiment_calibration.json"
+# A clear complaint (see complaints.py) scores at most this, so score and label agree.
+COMPLAINT_SCORE = -0.5
 # A text is Chinese when CJK ideographs are at least this share of its CJK + Latin letters.
 ZH_SHARE = 0.3
 
@@ -90,6 +92,13 @@ def en_features(text: str) -> set[str]:
 
 
 FEATURES = {"zh": zh_features, "en": en_features}
+
+
+@lru_cache(maxsize=1)
+def thresholds() -> dict[str, dict[str, float]]:
+    """{lang: {"negative": t1, "positive": t2}} of the shipped calibration."""
+    raw = (resources.files(__package__) / "models" / CALIBRATION_FILE).read_text("utf-8")
+    return json.loads(raw)["thresholds"]
 
 
 @lru_cache(maxsize=1)
@@ -283,7 +292,34 @@ def score_sentiment(texts: pd.Series, lang: str = "auto") -> pd.DataFrame:
         if len(pos):
             margins[pos] = _margins([cleaned[i] for i in pos], code)
     score = np.tanh(margins / 2.0)  # = 2 * sigmoid(margin) - 1
-    label = np.where(
-        score >= NEUTRAL_BAND, "positive", np.where(score <= -NEUTRAL_BAND, "negative", "neutral")
-    )
-    return pd.DataFrame({"sentiment": label, "sentiment_score": score}, index=texts.index)
+    return pd.DataFrame(
+        {"sentiment": label_scores(score, zh, nonblank), "sentiment_score": score},
+        index=texts.index,
+    ).pipe(_with_complaints, cleaned, zh & nonblank, ~zh & nonblank)
+
+
+def label_scores(score: np.ndarray, zh: np.ndarray, nonblank: np.ndarray, cal=None) -> np.ndarray:
+    """positive / neutral / negative by the language's calibrated thresholds; blanks neutral."""
+    cal = cal or thresholds()
+    neg = np.where(zh, cal["zh"]["negative"], cal["en"]["negative"])
+    pos = np.where(zh, cal["zh"]["positive"], cal["en"]["positive"])
+    label = np.where(score >= pos, "positive", np.where(score <= neg, "negative", "neutral"))
+    return np.where(nonblank, label, "neutral").astype(object)
+
+
+def _with_complaints(out: pd.DataFrame, cleaned, zh, en) -> pd.DataFrame:
+    """A text with a clear complaint is negative, its score at most COMPLAINT_SCORE."""
+    from kpi_helpers.feedback.complaints import complaints
+
+    hit = np.zeros(len(out), dtype=bool)
+    for code, mask in (("zh", zh), ("en", en)):
+        pos = np.flatnonzero(mask)
+        if len(pos):
+            hit[pos] = complaints([cleaned[i] for i in pos], code)
+    if hit.any():
+        label = out["sentiment"].to_numpy(dtype=object).copy()
+        score = out["sentiment_score"].to_numpy(dtype=float).copy()
+        label[hit] = "negative"
+        score[hit] = np.minimum(score[hit], COMPLAINT_SCORE)
+        out = out.assign(sentiment=label, sentiment_score=score)
+    return out

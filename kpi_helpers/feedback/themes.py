@@ -1,9 +1,11 @@
-"""What customers talk about: keyword themes the company names first, then themes discovered in
-the texts (frequent, distinctive words and word pairs), per language, with share, sentiment,
-trend against the previous period and a few representative comments."""
+"""What customers talk about: language-neutral themes (the shipped catalogue merged with the
+company's keywords.yaml) and themes discovered in the texts (frequent, distinctive words and word
+pairs), over all comments whatever their language; statistics per theme are in theme_stats."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import math
 import re
@@ -23,8 +25,12 @@ from kpi_helpers.data.input_files import (
     safe_yaml_load,
 )
 from kpi_helpers.errors import DataError, Problem
-from kpi_helpers.stats import Z95
 
+BACKGROUND_FILE = "background_en.json.gz"
+# a discovered term must be this many times more common than in background text (log ratio)
+DISTINCT_MIN = math.log(4.0)
+# a discovered term joins a theme when this share of its comments already carry that theme
+COOCCUR = 0.5
 DISCOVERY_SAMPLE = 8_000  # texts per language (a random sample) used to discover themes
 DISCOVERY_CHARS = 150_000  # and at most this many characters of them
 EXAMPLES = 3
@@ -33,22 +39,6 @@ _EN_TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 # jieba's part-of-speech tags of words that can name a theme: nouns, verbal and adjectival nouns
 _NOUN_TAGS = ("n", "vn", "an")
 _ADVERB_START = set("太很挺好不没超真特最更会也都还就才又再新老已被把让给在是有")
-THEME_COLUMNS = [
-    "lang",
-    "theme",
-    "key",
-    "source",
-    "n",
-    "share",
-    "sentiment",
-    "negative",
-    "share_latest",
-    "share_prev",
-    "change",
-    "change_real",
-    "examples",
-    "terms",
-]
 
 
 @lru_cache(maxsize=2)
@@ -186,6 +176,13 @@ class TextIndex:
         return found
 
 
+@lru_cache(maxsize=1)
+def _background_en() -> dict:
+    """{"floor": rate, "rates": {word: share of background reviews containing it}}."""
+    raw = (resources.files(__package__) / BACKGROUND_FILE).read_bytes()
+    return json.loads(gzip.decompress(raw).decode("utf-8"))
+
+
 def _overlaps(a: str, b: str, lang: str) -> bool:
     """送餐速度 repeats 送餐; 'battery life' repeats 'battery': one of them is enough."""
     if lang == "zh":
@@ -197,11 +194,12 @@ def _overlaps(a: str, b: str, lang: str) -> bool:
 def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.DataFrame:
     """Frequent, distinctive words and word pairs in texts of one language.
 
-    Score = document frequency x distinctiveness. For Chinese, distinctiveness is the log ratio
-    of the term's rate in these texts to its rate in general Chinese (jieba's dictionary), so
-    everyday words rank low; for English it is 1 (the stop-word list does the filtering). A
-    word pair counts as a term when it makes up at least 30 % of its rarer word's occurrences.
-    Returns columns term, df (documents in the sample), score; best first.
+    Score = document frequency x distinctiveness: the log ratio of the term's rate in these
+    texts to its rate in background text (general Chinese: jieba's dictionary; general English:
+    review corpora of four domains, background_en.json.gz). A term less than four times as common
+    as in the background is dropped, so everyday words, brands and platforms (also on the stop
+    lists) do not become themes. A word pair counts as a term when it makes up at least 30 % of
+    its rarer word's occurrences. Returns columns term, df (documents in the sample), score.
     """
     sample = texts.dropna()
     if len(sample) > DISCOVERY_SAMPLE:
@@ -244,113 +242,112 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
     rows = []
     if lang == "zh":
         freq, total = _jieba().FREQ, float(_jieba().total)
+    else:
+        bg_en = _background_en()
     for term, c in terms.items():
         if term.lower() in excl or any(e and e in term.lower() for e in excl):
             continue
         if lang == "zh":
             parts = [term] if term in freq else [w for w in _jieba().lcut(term)]
             bg = np.prod([(freq.get(w) or 1) / total for w in parts]) if parts else 1e-9
-            dist = max(math.log((c / n_docs) / max(bg, 1e-12)), 0.0)
         else:
-            dist = 1.0 + 0.5 * (joiner in term)
-        rows.append((term, c, c * dist))
+            floor = bg_en["floor"]
+            bg = np.prod([bg_en["rates"].get(w, floor) for w in term.split()])
+        dist = math.log((c / n_docs) / max(bg, 1e-12))
+        if dist >= DISTINCT_MIN:
+            rows.append((term, c, c * dist))
     out = pd.DataFrame(rows, columns=["term", "df", "score"])
     return out.sort_values(["score", "term"], ascending=[False, True]).head(top)
 
 
-def _latest_two(periods: pd.Series) -> tuple[object, object]:
-    from kpi_helpers.periods import parse_period
+def comment_lang(texts: pd.DataFrame) -> pd.Series:
+    lang = texts["lang"] if "lang" in texts else pd.Series(pd.NA, index=texts.index)
+    if lang.isna().any():
+        from kpi_helpers.feedback.sentiment import detect_lang
 
-    ps = sorted(
-        {p for p in periods.dropna().unique() if p != "all"},
-        key=lambda p: parse_period(p).ordinal,
-    )
-    if not ps:
-        return None, None
-    last = ps[-1]
-    prev = str(parse_period(last).shift(-1))
-    return last, prev if prev in ps else None
+        found = detect_lang(texts["text"]).astype("object")
+        lang = lang.astype("object").where(lang.notna(), found)
+    return lang
 
 
-def _examples(texts: np.ndarray, scores: np.ndarray, k: int = EXAMPLES) -> list[str]:
-    """Texts typical of the theme: closest to its mean sentiment, of middling length, distinct."""
-    if len(texts) > 500:
-        pick = np.random.default_rng(0).choice(len(texts), 500, replace=False)
-        texts, scores = texts[pick], scores[pick]
-    cand = pd.DataFrame({"text": texts, "score": scores})
-    norm = cand["text"].str.lower().str.replace(r"[\W_]+", "", regex=True)
-    cand = cand[~norm.duplicated()]
-    length = cand["text"].str.len()
-    ok = length.between(6, 160)
-    cand = cand[ok] if ok.sum() >= k else cand
-    length = cand["text"].str.len()
-    score = cand["score"].fillna(0.0)
-    dist = (score - score.mean()).abs() + (length - length.median()).abs() / 200.0
-    return [str(t) for t in cand.loc[dist.sort_values(kind="stable").index, "text"].head(k)]
+def _closest(mask: np.ndarray, groups: list[dict]) -> int | None:
+    """The theme that already holds at least COOCCUR of the mask's rows (the most), or None."""
+    n = mask.sum()
+    best, best_share = None, COOCCUR
+    for i, g in enumerate(groups):
+        share = (mask & g["mask"]).sum() / n
+        if share >= best_share:
+            best, best_share = i, share
+    return best
 
 
-class _Language:
-    """One language's texts as arrays, so each theme costs a few vectorised operations."""
-
-    def __init__(self, part: pd.DataFrame, latest, prev):
-        self.n = len(part)
-        self.text = part["text"].to_numpy(dtype=object)
-        self.score = (
-            part["sentiment_score"].to_numpy(dtype=float)
-            if "sentiment_score" in part
-            else np.full(self.n, np.nan)
-        )
-        self.negative = (
-            part["sentiment"].eq("negative").fillna(False).to_numpy(dtype=bool)
-            if "sentiment" in part
-            else None
-        )
-        period = part["period"]
-        self.cur = (period == latest).fillna(False).to_numpy(dtype=bool) if latest else None
-        self.old = (period == prev).fillna(False).to_numpy(dtype=bool) if prev else None
-        self.codes, uniques = pd.factorize(part["text"])
-        self.index = TextIndex(uniques)
-
-    def masks(self, groups: dict, whole_words: bool = False) -> dict:
-        """Rows (not distinct texts) that contain each group's terms."""
-        return {g: m[self.codes] for g, m in self.index.hits(groups, whole_words).items()}
+def _joins(term: str, lang: str, mask: np.ndarray, group: dict) -> bool:
+    """A discovered term joins a discovered group when they share a head term or co-occur."""
+    if any(_overlaps(term, t, lang) for t in group["terms"][lang]):
+        return True
+    both = (mask & group["mask"]).sum()
+    return bool(both >= COOCCUR * min(mask.sum(), group["mask"].sum()))
 
 
-def _theme_row(mask: np.ndarray, corpus: _Language, lang, theme, key, source, terms) -> dict:
-    """Share, sentiment, trend and examples of one theme among one language's texts."""
-    n = int(mask.sum())
-    scores = corpus.score[mask]
-    row = {
-        "lang": lang,
-        "theme": theme,
-        "key": key,
-        "source": source,
-        "n": n,
-        "share": n / corpus.n if corpus.n else np.nan,
-        "sentiment": float(np.nanmean(scores)) if n and not np.isnan(scores).all() else np.nan,
-        "negative": float(corpus.negative[mask].mean())
-        if n and corpus.negative is not None
-        else np.nan,
-        "share_latest": np.nan,
-        "share_prev": np.nan,
-        "change": np.nan,
-        "change_real": pd.NA,
-        "examples": [],
-        "terms": list(terms),
-    }
-    if n:
-        recent = mask & corpus.cur if corpus.cur is not None and (mask & corpus.cur).any() else mask
-        row["examples"] = _examples(corpus.text[recent], corpus.score[recent])
-    if corpus.cur is not None and corpus.old is not None:
-        n1, n2 = int(corpus.old.sum()), int(corpus.cur.sum())
-        k1, k2 = int((mask & corpus.old).sum()), int((mask & corpus.cur).sum())
-        if n1 and n2:
-            p1, p2 = k1 / n1, k2 / n2
-            pooled = (k1 + k2) / (n1 + n2)
-            se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-            row.update(share_latest=p2, share_prev=p1, change=p2 - p1)
-            row["change_real"] = bool(se > 0 and abs(p2 - p1) > Z95 * se)
-    return row
+def assign_themes(
+    df: pd.DataFrame, keywords: list[dict] | str | Path | None = None, *, top: int = 15
+) -> tuple[list[dict], np.ndarray]:
+    """Themes of the rows of df (column `text`, ideally `lang`) and which rows carry each.
+
+    The catalogue merged with the company's keywords is matched in every comment whatever its
+    language; then frequent, distinctive terms are discovered per language: a term most of
+    whose comments already carry a theme joins it (点开报表 beside 闪退), terms that share a head
+    term or co-occur make one theme, and at most `top` discovered themes are kept.
+    Returns (themes: key, name_zh, name_en, source, terms {"zh", "en"}; a boolean matrix
+    rows x themes). Themes that no comment carries are left out.
+    """
+    from kpi_helpers.feedback.catalogue import all_terms, merged_catalogue
+
+    if isinstance(keywords, (str, Path)):
+        keywords = load_keywords(keywords)
+    text = df["text"].where(df["text"].notna(), "").astype(str) if "text" in df else None
+    if text is None or not len(df):
+        return [], np.zeros((len(df), 0), dtype=bool)
+    lang = comment_lang(df.assign(text=text)).to_numpy(dtype=object)
+    codes, uniques = pd.factorize(text)
+    index = TextIndex(uniques)
+    catalogue = merged_catalogue(keywords)
+    hits = index.hits({i: all_terms(t) for i, t in enumerate(catalogue)})
+    groups = [dict(t, mask=hits[i][codes]) for i, t in enumerate(catalogue)]
+    known = [w for t in catalogue for w in all_terms(t)]
+    found: list[dict] = []
+    min_n = max(3, math.ceil(0.005 * len(df)))
+    for lg in ("zh", "en"):
+        part = text[(lang == lg) & (text != "").to_numpy()]
+        if len(part) < 20:
+            continue
+        disc = discover(part, lg, top=3 * top, exclude=known)
+        term_hits = index.hits({t: [t] for t in disc["term"]}, whole_words=True)
+        for term in disc["term"]:
+            mask = term_hits[term][codes] & (lang == lg)
+            if mask.sum() < min_n:
+                continue
+            into = _closest(mask, groups)
+            target = groups[into] if into is not None else None
+            if target is None:
+                target = next((g for g in found if _joins(term, lg, mask, g)), None)
+            if target is None:
+                if len(found) >= top:
+                    continue
+                target = {"key": term, "name_zh": term, "name_en": term, "source": "discovered"}
+                target.update(terms={"zh": [], "en": []}, mask=np.zeros(len(df), dtype=bool))
+                found.append(target)
+            target["terms"][lg].append(term)
+            target["mask"] = target["mask"] | mask
+    out = [g for g in groups + found if g["mask"].any()]
+    matrix = np.column_stack([g.pop("mask") for g in out]) if out else np.zeros((len(df), 0), bool)
+    return out, matrix
+
+
+def row_themes(defs: list[dict], matrix: np.ndarray) -> list[str]:
+    """Per row, the `;`-separated keys of its themes (empty when none)."""
+    keys = [d["key"] for d in defs]
+    return [";".join(k for k, on in zip(keys, row, strict=True) if on) for row in matrix]
 
 
 def themes(
@@ -360,67 +357,23 @@ def themes(
     top: int = 15,
     cadence: str = "quarter",
 ) -> pd.DataFrame:
-    """Ranked themes per language of the texts in df.
+    """The `top` largest themes over all comments of df, whatever their language.
 
     Args:
-        df: feedback rows with `text` (and ideally `lang`, `sentiment`, `sentiment_score`,
-            `date` or `period`: see metrics.with_sentiment / add_period).
-        keywords: themes the company names (load_keywords result or a keywords.yaml path);
-            they come first, matched by keyword in both languages.
-        top: themes per language; discovered themes fill the places after the keyword themes.
-    Returns:
-        one row per language and theme: lang, theme (readable name), key, source
-        (keywords/discovered), n, share (of the language's texts),
-        sentiment (mean score -1..1), negative (share); with periods: share_latest and
-        share_prev (the last two periods), change and change_real (two-proportion test, 5 %);
-        examples (up to three texts, from the latest period), terms.
+        df: feedback rows with `text` (and ideally `feedback_id`, `lang`, `sentiment`,
+            `sentiment_score`, `date` or `period`: see metrics.with_sentiment / add_period).
+        keywords: themes the company names (load_keywords result or a keywords.yaml path),
+            merged with the shipped catalogue.
+    Returns: one row per theme, largest first; see theme_stats.THEME_COLUMNS.
     """
     from kpi_helpers.feedback.metrics import add_period
+    from kpi_helpers.feedback.theme_stats import THEME_COLUMNS, summarise
 
-    if isinstance(keywords, (str, Path)):
-        keywords = load_keywords(keywords)
-    keywords = keywords or []
     if "text" not in df or df["text"].notna().sum() == 0:
         return pd.DataFrame(columns=THEME_COLUMNS)
-    texts = df[df["text"].notna()]
+    texts = df[df["text"].notna()].reset_index(drop=True)
     if "period" not in texts:
         texts = add_period(texts, cadence)
-    lang = texts["lang"] if "lang" in texts else pd.Series(pd.NA, index=texts.index)
-    if lang.isna().any():
-        from kpi_helpers.feedback.sentiment import detect_lang
-
-        found = detect_lang(texts["text"]).astype("object")
-        lang = lang.astype("object").where(lang.notna(), found)
-    texts = texts.assign(lang=lang)
-    latest, prev = _latest_two(texts["period"])
-    rows = []
-    for lg in [x for x in ("zh", "en") if (texts["lang"] == x).any()] + sorted(
-        set(texts["lang"].dropna()) - {"zh", "en"}
-    ):
-        part = texts[texts["lang"] == lg]
-        corpus = _Language(part, latest, prev)
-        found = []
-        masks = corpus.masks({i: t["keywords"] for i, t in enumerate(keywords)})
-        for i, t in enumerate(keywords):
-            m = masks[i]
-            if m.any():
-                name = t["name"] if lg == "zh" else t["name_en"]
-                found.append(_theme_row(m, corpus, lg, name, t["theme"], "keywords", t["keywords"]))
-        found.sort(key=lambda r: -r["n"])
-        rows += found[:top]
-        if len(found) < top and lg in ("zh", "en"):
-            kw = [k for t in keywords for k in t["keywords"]]
-            disc = discover(part["text"], lg, top=2 * (top - len(found)), exclude=kw)
-            chosen: list[str] = []
-            masks = corpus.masks({t: [t] for t in disc["term"]}, whole_words=True)
-            for term in disc["term"]:
-                if len(chosen) >= top - len(found):
-                    break
-                if any(_overlaps(term, c, lg) for c in chosen):
-                    continue
-                m = masks[term]
-                if m.sum() < 2:
-                    continue
-                rows.append(_theme_row(m, corpus, lg, term, term, "discovered", [term]))
-                chosen.append(term)
-    return pd.DataFrame(rows, columns=THEME_COLUMNS)
+    texts = texts.assign(lang=comment_lang(texts))
+    defs, matrix = assign_themes(texts, keywords, top=top)
+    return summarise(texts, defs, matrix).head(top).reset_index(drop=True)

@@ -41,6 +41,9 @@ def _nps_note(nps: dict, lang: str) -> str:
     change = nps["change"]
     if is_missing(change):
         return interval
+    if not nps.get("real"):  # an arrow only for a change beyond the noise
+        noise = t("index.nps_noise_note", lang, noise=format_number(nps.get("noise"), 1))
+        return f"{interval} · {noise} ({nps['previous']})"
     arrow = "▲" if change > 0 else ("▼" if change < 0 else "=")
     sign = "+" if change > 0 else ""
     return f"{interval} · {arrow} {sign}{format_number(change, 1)} ({nps['previous']})"
@@ -195,6 +198,7 @@ def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=f
         *_section(
             t("index.satisfaction_title", lang),
             f"<p>{escape(summary.satisfaction or t('index.no_feedback', lang, period=period))}</p>",
+            f"<p>{escape(summary.themes)}</p>" if summary.themes else "",
             _see(feedback_job, lang),
         ),
         *_section(

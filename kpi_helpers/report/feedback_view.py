@@ -57,7 +57,7 @@ def keywords_file(ds: Dataset):
     return path if path.exists() else None
 
 
-def feedback_view(ds: Dataset, period: str, pm: str = "", top_themes: int = 8) -> FeedbackView:
+def feedback_view(ds: Dataset, period: str, pm: str = "", top_themes: int = 12) -> FeedbackView:
     """Metrics per period (with intervals and noise flags), per product this period, volume per
     channel and period, and themes of this and the previous period's comments."""
     rows = with_sentiment(feedback_until(ds, period, pm))
@@ -78,12 +78,12 @@ def feedback_view(ds: Dataset, period: str, pm: str = "", top_themes: int = 8) -
 def theme_rows(
     found: pd.DataFrame, lang: str, names: dict | None = None, limit: int = 10
 ) -> pd.DataFrame:
-    """Themes of the report's language first (then the other language), largest first, labelled.
+    """The largest themes, labelled in the report's language; the same themes in the same order
+    whatever the language (they are computed over all comments).
 
     share is the theme's share of this period's comments when known (else of both periods);
-    keyword themes are named in the report's language (`names`: key -> (zh, en)), and themes of
-    the other language's comments carry that language in their label;
-    change_text is the change in share against the previous period, marked when it is real.
+    `names` (key -> (zh, en)) overrides the theme names; lang_text gives the languages of the
+    theme's comments; change_text is the change in share, called a change only when it is real.
     """
     from kpi_helpers.report.i18n import t
     from kpi_helpers.report.tables import format_number, is_missing
@@ -92,23 +92,55 @@ def theme_rows(
         return found.assign(label=pd.Series(dtype=str), lang_text="", change_text="")
     names = names or {}
     share = found["share_latest"].where(found["share_latest"].notna(), found["share"])
-    order = found.assign(share=share, _own=found["lang"] != lang)
-    top = order.sort_values(["_own", "share"], ascending=[True, False]).head(limit)
+    top = (
+        found.assign(share=share)
+        .sort_values(["share", "n", "key"], ascending=[False, False, True], kind="stable")
+        .head(limit)
+    )
     change = [
         "–"
         if is_missing(c)
-        else f"{'+' if c > 0 else ''}{format_number(100 * c, 1)} pp"
-        + (f" ({t('nb04.real', lang)})" if not is_missing(r) and bool(r) else "")
+        else f"{'+' if c > 0 else ''}{format_number(100 * c, 1)} pp ({t('nb04.real', lang)})"
+        if not is_missing(r) and bool(r)
+        else t("nb04.theme_noise", lang)
         for c, r in zip(top["change"], top["change_real"], strict=True)
     ]
     label = [
-        names[k][0 if lang == "zh" else 1] if src == "keywords" and k in names else str(theme)
-        for k, src, theme in zip(top["key"], top["source"], top["theme"], strict=True)
+        names[k][0 if lang == "zh" else 1] if k in names else (zh if lang == "zh" else en)
+        for k, zh, en in zip(top["key"], top["name_zh"], top["name_en"], strict=True)
     ]
-    lang_text = [t(f"nb04.lang.{x}", lang) if x in ("zh", "en") else str(x) for x in top["lang"]]
-    # a theme of the other language's comments says so, or it would read as a duplicate
-    label = [
-        n if not other else f"{n} · {lt}"
-        for n, lt, other in zip(label, lang_text, top["_own"], strict=True)
-    ]
-    return top.drop(columns="_own").assign(label=label, lang_text=lang_text, change_text=change)
+    lang_text = [_langs_text(x, lang) for x in top["langs"]]
+    return top.assign(label=label, lang_text=lang_text, change_text=change)
+
+
+def _langs_text(langs: dict, lang: str) -> str:
+    """'Chinese 70% · English 30%' for the languages of a theme's comments."""
+    from kpi_helpers.report.i18n import t
+    from kpi_helpers.report.tables import format_share
+
+    total = sum(langs.values()) or 1
+    return " · ".join(
+        f"{t(f'nb04.lang.{k}', lang) if k in ('zh', 'en') else k} {format_share(v / total)}"
+        for k, v in sorted(langs.items(), key=lambda kv: -kv[1])
+    )
+
+
+def headline_themes(rows: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.Series | None]:
+    """(the n largest themes, the most negative theme) of theme_rows output: what both the
+    feedback report and the index name, so they name the same themes in every language."""
+    from kpi_helpers.feedback.theme_stats import most_negative
+
+    if rows.empty:
+        return rows, None
+    return rows.head(n), most_negative(rows)
+
+
+def example_comments(examples: list, lang: str, k: int = 3) -> list[dict]:
+    """Up to k of a theme's examples: the reader's language first, then one in another
+    language when there is one (so the quotes show every language of the theme)."""
+    items = [e for e in (examples or []) if isinstance(e, dict) and str(e.get("text", "")).strip()]
+    own = [e for e in items if e.get("lang") == lang]
+    other = [e for e in items if e.get("lang") != lang]
+    picked = own[: k - 1 if other else k] + other[:1]
+    rest = [e for e in own + other if e not in picked]
+    return (picked + rest)[:k]

@@ -50,7 +50,8 @@ class ExecutiveSummary:
     act: list[str] = field(default_factory=list)
     more_findings: int = 0
     satisfaction: str | None = None
-    nps: dict | None = None  # nps, low, high, change, real, previous of the period
+    nps: dict | None = None  # nps, low, high, change, noise, real, previous of the period
+    themes: str | None = None  # the largest and the most negative comment themes
     proposal: str = ""
     proposal_changed: int = 0
     at_risk: list[str] = field(default_factory=list)  # the current quarter's check-in outlook
@@ -159,6 +160,7 @@ def period_nps(ds: Dataset, period: str) -> dict | None:
         "n": r.get("nps_n"),
         "csat": r.get("csat"),
         "change": r.get("nps_change"),
+        "noise": r.get("nps_change_noise"),
         "real": not is_missing(real) and bool(real),
         "previous": r.get("prev_period"),
     }
@@ -178,6 +180,7 @@ def satisfaction_sentence(nps: dict | None, period: str, lang: str) -> tuple[str
             lang,
             previous=r["previous"],
             change=sign + format_number(change, 1),
+            noise=format_number(nps.get("noise"), 1),
         )
     headline = t(
         "index.nps",
@@ -200,6 +203,30 @@ def satisfaction_sentence(nps: dict | None, period: str, lang: str) -> tuple[str
             change=format_number(abs(change), 1),
         )
     return headline, warning
+
+
+def themes_sentence(ds: Dataset, period: str, lang: str) -> str | None:
+    """The largest comment themes and the most negative one, as the feedback report names them
+    (computed over all comments, so the same themes in every language)."""
+    from kpi_helpers.report.feedback_view import feedback_view, headline_themes, theme_rows
+
+    if ds.feedback is None or ds.feedback.empty or "text" not in ds.feedback:
+        return None
+    fb = feedback_view(ds, period)
+    top3, worst = headline_themes(theme_rows(fb.themes, lang, fb.theme_names))
+    if worst is None:
+        return None
+    items = [
+        t("common.item_share", lang, name=r.label, share=format_share(r.share))
+        for r in top3.itertuples(index=False)
+    ]
+    return t(
+        "index.themes",
+        lang,
+        items=t("common.list_join", lang).join(items),
+        name=worst["label"],
+        negative=format_share(worst["negative"]),
+    )
 
 
 def proposal_sentence(review: Review, lang: str) -> tuple[str, int]:
@@ -284,6 +311,7 @@ def executive_summary(ds: Dataset, period: str, lang: str) -> ExecutiveSummary:
         more_findings=len(review.findings) - shown,
         satisfaction=satisfaction,
         nps=nps,
+        themes=themes_sentence(ds, period, lang),
         proposal=proposal,
         proposal_changed=changed,
         at_risk=at_risk_sentences(ds, names, lang),

@@ -43,7 +43,8 @@ def tag_themes(feedback: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     """Copy of feedback with a `themes` list per row, from a feedback.themes.themes() table.
 
     A comment belongs to a theme when its text contains one of the theme's terms (keyword
-    themes by keyword, discovered themes by whole word or word pair), in the theme's language.
+    themes by keyword, discovered themes by whole word or word pair); themes of one language
+    (tables without `langs`) only tag comments of that language.
     Tags are theme keys, so a keyword theme found in both languages is one theme.
     """
     out = feedback.copy()
@@ -57,7 +58,7 @@ def tag_themes(feedback: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
         pattern = term_pattern(terms, whole_words=getattr(row, "source", "") == "discovered")
         found = np.array([bool(pattern.search(u)) for u in uniques] + [False])
         hit = found[codes]  # code -1 (no text) picks the trailing False
-        if lang is not None and "lang" in themes:
+        if lang is not None and "lang" in themes and "langs" not in themes:
             hit &= lang.eq(row.lang).fillna(False).to_numpy(dtype=bool)
         for i in np.flatnonzero(hit):
             tags[i].append(str(getattr(row, "key", row.theme)))
@@ -76,7 +77,8 @@ def theme_labels(themes: pd.DataFrame, lang: str, names: dict | None = None) -> 
     key = themes["key"] if "key" in themes else themes["theme"]
     order = themes.assign(_key=key.astype(str), _other=themes.get("lang", lang) != lang)
     order = order.sort_values("_other", kind="stable").drop_duplicates("_key")
-    labels = dict(zip(order["_key"], order["theme"].astype(str), strict=False))
+    name = f"name_{lang}" if f"name_{lang}" in themes else "theme"  # language-neutral themes
+    labels = dict(zip(order["_key"], order[name].astype(str), strict=False))
     for k, pair in (names or {}).items():
         if k in labels:
             labels[k] = str(pair[0] if lang == "zh" else pair[1])

@@ -79,25 +79,34 @@ def sentiment_summary(now: pd.Series | None, lang: str) -> str:
 
 
 def themes_summary(themes: pd.DataFrame, lang: str) -> str:
-    """The most discussed themes, the most negative one, and themes that grew beyond the noise."""
-    own = themes[themes["lang"] == lang] if (themes["lang"] == lang).any() else themes
-    if own.empty:
+    """The most discussed themes, the most negative one, and themes that grew beyond the noise,
+    over all comments whatever their language (theme_rows output)."""
+    from kpi_helpers.report.feedback_view import headline_themes
+
+    if themes.empty:
         return t("nb04.no_themes", lang)
-    top = [
+    top3, worst = headline_themes(themes)
+    items = [
         t("common.item_share", lang, name=md(r.label), share=format_share(r.share))
-        for r in own.head(3).itertuples(index=False)
+        for r in top3.itertuples(index=False)
     ]
-    worst = own.sort_values("negative", ascending=False).iloc[0]
-    real = own["change_real"].map(lambda r: not is_missing(r) and bool(r))
-    rising = own[real & (own["change"] > 0)]
+    real = themes["change_real"].map(lambda r: not is_missing(r) and bool(r))
+    rising = themes[real & (themes["change"] > 0)]
+    langs: dict = {}
+    for d in themes["langs"]:
+        for k, v in d.items():
+            langs[k] = max(langs.get(k, 0), v)
     return sentences(
-        t("nb04.themes_top", lang, items=join(top, lang)),
+        t("nb04.themes_all", lang) if len(langs) > 1 else None,
+        t("nb04.themes_top", lang, items=join(items, lang)),
         t(
             "nb04.themes_negative",
             lang,
             name=md(worst["label"]),
             negative=format_share(worst["negative"]),
-        ),
+        )
+        if worst is not None
+        else None,
         t("nb04.themes_rising", lang, names=join([md(v) for v in rising["label"]], lang))
         if len(rising)
         else None,
@@ -105,11 +114,25 @@ def themes_summary(themes: pd.DataFrame, lang: str) -> str:
 
 
 def comments_markdown(themes: pd.DataFrame, lang: str, limit: int = 5) -> str:
-    """Up to three example comments per theme as Markdown: an H3 per theme and a list of quotes."""
+    """Up to three representative comments per theme as Markdown: an H3 per theme and a list of
+    quotes, the reader's language first; a quote in another language says which. The most
+    negative theme is always among them."""
+    from kpi_helpers.report.feedback_view import example_comments, headline_themes
+
+    shown = themes.head(limit)
+    _, worst = headline_themes(themes)
+    if worst is not None and worst["key"] not in set(shown["key"]):
+        shown = pd.concat([shown, themes[themes["key"] == worst["key"]]])
     blocks = []
-    for r in themes.head(limit).itertuples(index=False):
-        examples = [e for e in (r.examples or []) if isinstance(e, str) and e.strip()]
-        if examples:
-            items = "\n".join(f"- {t('common.quote', lang, text=md(e))}" for e in examples)
-            blocks.append(f"### {md(r.label)}\n\n{items}")
+    for r in shown.itertuples(index=False):
+        items = []
+        for e in example_comments(r.examples, lang):
+            quote = t("common.quote", lang, text=md(str(e["text"])))
+            if e.get("lang") != lang:
+                other = e.get("lang")
+                name = t(f"nb04.lang.{other}", lang) if other in ("zh", "en") else str(other)
+                quote += f" ({md(name)})"
+            items.append(f"- {quote}")
+        if items:
+            blocks.append(f"### {md(r.label)}\n\n" + "\n".join(items))
     return "\n\n".join(blocks) or t("nb04.no_comments", lang)
