@@ -16,17 +16,12 @@ from kpi_helpers.config import DATASET_ENV, NOTEBOOKS_DIR, PROJECT_ROOT, REUSE_E
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.folder import folder_fingerprint
 from kpi_helpers.data.load import load_dataset
+from kpi_helpers.data.params import resolve_period, resolve_pms
 from kpi_helpers.data.urls import is_database_url
 from kpi_helpers.engine.evaluation import PeriodEvaluation, all_actuals, evaluate_period
 from kpi_helpers.engine.goal_tree import strategy_changes, strategy_nodes
-from kpi_helpers.errors import KpiWorkbookError
-from kpi_helpers.periods import (
-    PeriodError,
-    normalize_period,
-    parse_period,
-    previous_period,
-    sort_periods,
-)
+from kpi_helpers.errors import KpiWorkbookError, UsageError
+from kpi_helpers.periods import parse_period, previous_period, sort_periods
 from kpi_helpers.report import narrative
 from kpi_helpers.report.i18n import LANGUAGES, band_name, dimension_name, localized, t
 
@@ -261,28 +256,15 @@ def _check_lang(ds: Dataset, lang: str) -> str:
 
 
 def _choose_period(ds: Dataset, period: str) -> str:
-    if not (period or "").strip():
-        if ds.latest_period is None:
-            raise ReportError(
-                "actuals.csv has no rows, so there is no period to report; add actuals or set period"
-            )
-        return ds.latest_period
     try:
-        period = normalize_period(period)
-    except PeriodError as e:
-        raise ReportError(f"period: {e}") from None
-    known = set(ds.periods) | set(ds.targets["period"].dropna())
-    if period not in known:
-        have = ", ".join(ds.periods) or "none"
-        raise ReportError(
-            f"period = '{period}' has no actuals or targets in the data; periods with actuals: {have}"
-        )
-    return period
+        return resolve_period(ds, period, name="period")
+    except UsageError as e:
+        raise ReportError(str(e)) from None
 
 
 def _check_pm(ds: Dataset, pm: str) -> str:
     pm = (pm or "").strip()
-    if pm and pm not in set(ds.people["pm_id"]):
-        have = ", ".join(ds.people["pm_id"].astype(str))
-        raise ReportError(f"pm = '{pm}' is not in people.csv; known pm_id values: {have}")
-    return pm
+    try:
+        return resolve_pms(ds, [pm], name="pm")[0] if pm else ""
+    except UsageError as e:
+        raise ReportError(str(e)) from None
