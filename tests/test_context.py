@@ -38,7 +38,10 @@ def test_one_pm_in_english(tiny_data):
         ({"period": "2030-Q1"}, "period 2030-Q1 has no actuals or targets in the data; periods"),
         ({"period": "2026-H1"}, "period 2026-H1 does not fit the company's cadence"),
         ({"period": "Q3"}, "is not a period"),
-        ({"pm": "pm99"}, "pm: no product manager with id pm99 in people.csv .ids there: pm01, pm02."),
+        (
+            {"pm": "pm99"},
+            "pm: no product manager with id pm99 in people.csv .ids there: pm01, pm02.",
+        ),
         ({"lang": "fr"}, "use 'zh' or 'en'"),
     ],
 )

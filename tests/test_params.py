@@ -11,7 +11,9 @@ from kpi_helpers.data.load import load_dataset
 from kpi_helpers.data.params import data_periods, resolve_period, resolve_pms
 from kpi_helpers.errors import UsageError
 
-NO_DATA = "--period 2030-Q1 has no actuals or targets in the data; periods with data: 2026-Q1, 2026-Q2"
+NO_DATA = (
+    "--period 2030-Q1 has no actuals or targets in the data; periods with data: 2026-Q1, 2026-Q2"
+)
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -58,7 +60,9 @@ def test_a_period_of_another_cadence_exits_2(tiny_data, tmp_path, capsys, comman
     extra = ["--out", str(tmp_path / "reports")] if command == "run" else []
     code = main([command, "--data", str(tiny_data), "--period", "2026-H1", *extra])
     assert code == 2
-    assert "--period 2026-H1 does not fit the company's cadence (quarter)" in capsys.readouterr().err
+    assert (
+        "--period 2026-H1 does not fit the company's cadence (quarter)" in capsys.readouterr().err
+    )
     assert files_under(tmp_path / "reports") == []
 
 
