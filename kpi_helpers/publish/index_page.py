@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.engine.results import PeriodResults
 from kpi_helpers.publish.html import report_css
 from kpi_helpers.publish.page_frame import MAIN_ID, finish_page, head_html, header_html
 from kpi_helpers.report.i18n import band_name, localized, t
@@ -141,7 +142,15 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=froz
     return "".join(rows)
 
 
-def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=frozenset()) -> str:
+def render_index(
+    ds: Dataset,
+    period: str,
+    lang: str,
+    jobs,
+    made: dict,
+    failed=frozenset(),
+    results: PeriodResults | None = None,
+) -> str:
     """The landing page of reports/<period>/ as one self-contained HTML string.
 
     Args:
@@ -151,8 +160,9 @@ def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=f
         jobs: the run's NotebookJobs (company reports, then one per PM) for the links.
         made: created, data_dir, digest (short sha256 of the inputs), version.
         failed: names of PM jobs that failed in a partial run: listed as failed, without links.
+        results: the period's results the run computed once (computed here when not given).
     """
-    summary = executive_summary(ds, period, lang)
+    summary = executive_summary(ds, period, lang, results)
     company = ds.company.display_name(lang)
     title = t("index.title", lang, company=company)
     company_jobs = [j for j in jobs if j.pm_id is None]

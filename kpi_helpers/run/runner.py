@@ -14,6 +14,7 @@ from kpi_helpers import __version__
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.urls import url_for_workers
+from kpi_helpers.engine.results import period_results
 from kpi_helpers.publish import html as publish
 from kpi_helpers.publish.index_page import render_index
 from kpi_helpers.publish.pdf import find_chromium, print_pages
@@ -161,13 +162,11 @@ def _manifest(ctx: dict, jobs, results, keys, inputs, status: str, seconds: floa
     }
 
 
-def _write_extras(ds, period, lang, jobs, build: Path, chromium: str | None, workers: int) -> None:
-    """The period's XLSX workbook and, when a Chromium is given, a PDF of every page."""
-    write_workbook(workbook_tables(ds, period, lang), build / workbook_file_name(period))
-    if chromium:
-        pages = ["index.html", *(job.html for job in jobs)]
-        log.info("printing %d pages to PDF", len(pages))
-        print_pages(build, pages, chromium, workers)
+def _print_pdfs(jobs, build: Path, chromium: str, workers: int) -> None:
+    """A PDF beside the index page and every published page, printed by Chromium."""
+    pages = ["index.html", *(job.html for job in jobs)]
+    log.info("printing %d pages to PDF", len(pages))
+    print_pages(build, pages, chromium, workers)
 
 
 def run_reports(
@@ -295,10 +294,20 @@ def run_reports(
                 if result.status == "failed":
                     log.error("published without %s: %s", job.html, _failure_line(job, result))
             failed_names = {j.name for j in pm_failed}
-            index = render_index(ds, period, lang, jobs, made, failed=failed_names)
+            summary_started = time.perf_counter()
+            results = period_results(ds, period)  # once, for the index page and the workbook
+            index = render_index(ds, period, lang, jobs, made, failed_names, results)
             (build / "index.html").write_text(index, encoding="utf-8")
-            pages = [j for j in jobs if j.name not in failed_names]
-            _write_extras(ds, period, lang, pages, build, chromium, workers)
+            tables = workbook_tables(ds, period, lang, results)
+            write_workbook(tables, build / workbook_file_name(period))
+            log.info(
+                "index.html and %s made in %.1f s",
+                workbook_file_name(period),
+                time.perf_counter() - summary_started,
+            )
+            if chromium:
+                pages = [j for j in jobs if j.name not in failed_names]
+                _print_pdfs(pages, build, chromium, workers)
             publish.replace_folder(build, target)
         shutil.rmtree(publish.failed_folder(out_dir, period), ignore_errors=True)
     seconds = time.perf_counter() - started
