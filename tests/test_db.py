@@ -17,9 +17,10 @@ import pytest
 from sqlalchemy import text
 
 from kpi_helpers.cli.parser import main
+from kpi_helpers.config import DATA_URL_ENV
 from kpi_helpers.data.database import fingerprint, make_engine
 from kpi_helpers.data.load import load_dataset, read_dataset
-from kpi_helpers.data.urls import URL_ENV, connect_url, public_url
+from kpi_helpers.data.urls import connect_url, public_url
 from kpi_helpers.report.context import open_period
 from kpi_helpers.run.plan import plan_run
 from kpi_helpers.run.runner import run_reports
@@ -327,9 +328,9 @@ def test_report_views_work_on_a_dataset_from_a_database(tiny_db):
 def test_a_hidden_password_is_taken_from_the_environment(monkeypatch):
     url = "postgresql://kpi:s3cret@db.example:5432/kpi"
     assert public_url(url) == "postgresql://kpi:***@db.example:5432/kpi"
-    monkeypatch.delenv(URL_ENV, raising=False)
+    monkeypatch.delenv(DATA_URL_ENV, raising=False)
     assert connect_url(public_url(url)) == public_url(url)
-    monkeypatch.setenv(URL_ENV, url)
+    monkeypatch.setenv(DATA_URL_ENV, url)
     assert connect_url(public_url(url)) == url
     assert connect_url("postgresql://kpi:***@other:5432/kpi").endswith("@other:5432/kpi")
 
@@ -377,7 +378,7 @@ def test_a_run_from_postgresql_reads_the_url_and_hashes_the_tables(
     manifest = json.loads((summary.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"] == dict(sorted(fingerprint(url).items()))
     assert manifest["parameters"]["data_dir"] == public_url(url)
-    assert URL_ENV not in os.environ
+    assert DATA_URL_ENV not in os.environ
     secret = url.split("@")[0].rsplit(":", 1)[1]  # the password
     for path in summary.folder.rglob("*"):
         if path.is_file():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_helpers.config import DATASET_ENV, NOTEBOOKS_DIR, PROJECT_ROOT, REUSE_ENV
+from kpi_helpers.config import DATASET_ENV, NOTEBOOKS_DIR, PROJECT_ROOT, REUSE_DATA_ENV
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.folder import folder_fingerprint
 from kpi_helpers.data.load import load_dataset
@@ -232,7 +232,7 @@ def open_period(
 
 def _reuse_key(source: str | Path, period: str) -> tuple | None:
     """What a kept evaluation depends on: the folder's files and the period (None: no reuse)."""
-    if os.environ.get(REUSE_ENV) != "1" or not isinstance(source, Path) or not source.is_dir():
+    if os.environ.get(REUSE_DATA_ENV) != "1" or not isinstance(source, Path) or not source.is_dir():
         return None
     return folder_fingerprint(source), (period or "").strip()
 

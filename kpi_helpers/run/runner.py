@@ -295,10 +295,10 @@ def run_reports(
                     log.error("published without %s: %s", job.html, _failure_line(job, result))
             failed_names = {j.name for j in pm_failed}
             summary_started = time.perf_counter()
-            results = period_results(ds, period)  # once, for the index page and the workbook
-            index = render_index(ds, period, lang, jobs, made, failed_names, results)
+            once = period_results(ds, period)  # for the index page and the workbook alike
+            index = render_index(ds, period, lang, jobs, made, failed_names, once)
             (build / "index.html").write_text(index, encoding="utf-8")
-            tables = workbook_tables(ds, period, lang, results)
+            tables = workbook_tables(ds, period, lang, once)
             write_workbook(tables, build / workbook_file_name(period))
             log.info(
                 "index.html and %s made in %.1f s",
