@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from kpi_helpers.data.schema import DIMENSIONS
 from kpi_helpers.report.i18n import band_name, catalogue, dimension_name, t
 
@@ -24,3 +26,14 @@ def test_dimension_and_band_names():
     assert all(dimension_name(d, "en") != d for d in DIMENSIONS)
     assert band_name("A", "en").startswith("A")
     assert t("direction.lower", "zh") == "越低越好"
+
+
+def test_report_language_asked_else_the_companys_else_chinese():
+    from kpi_helpers.report.i18n import in_language, report_language
+
+    assert report_language("EN ", "zh") == "en"
+    assert report_language(None, "en") == "en"
+    assert report_language("", None) == "zh"
+    with pytest.raises(ValueError, match="'fr' is not a report language; use 'zh' or 'en'"):
+        report_language("fr", "zh")
+    assert (in_language("zh", "好", "good"), in_language("en", "好", "good")) == ("好", "good")

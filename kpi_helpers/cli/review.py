@@ -16,6 +16,7 @@ from kpi_helpers.cli.common import choose_period, load, print_json, print_table,
 from kpi_helpers.engine.review import FRAGMENT_COLUMNS, Review, review_period
 from kpi_helpers.errors import KpiWorkbookError
 from kpi_helpers.report.findings_text import finding_messages, fmt_number, proposal_reasons
+from kpi_helpers.report.i18n import report_language
 
 FINDING_FIELDS = ["kind", "severity", "kpi_id", "pm_id", "objective_id", "message"]
 PROPOSAL_FIELDS = ["kpi_id", "threshold", "target", "stretch", "reason"]
@@ -73,7 +74,7 @@ def main(args) -> int:
     elif args.format == "csv":
         sys.stdout.write(fragment_csv(result.fragment))
     else:
-        lang = "zh" if ds.company.language == "zh" else "en"
+        lang = report_language(None, ds.company.language)
         findings = result.findings.assign(message=finding_messages(result.findings, lang))
         if len(findings):
             print_table(

@@ -13,7 +13,7 @@ from kpi_helpers.cli.common import choose_period, load
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.params import resolve_pms
 from kpi_helpers.errors import UsageError
-from kpi_helpers.report.i18n import LANGUAGES
+from kpi_helpers.report.i18n import report_language
 from kpi_helpers.run.runner import run_reports
 
 # Not a terminal (cron, CI): timestamped log lines; a terminal: one plain line per notebook.
@@ -59,7 +59,7 @@ def main(args) -> int:
         raise UsageError("--scheduler is only used with --executor dask")
     ds = load(args)
     period = choose_period(ds, args.period)
-    lang = args.lang or (ds.company.language if ds.company.language in LANGUAGES else "zh")
+    lang = report_language(args.lang, ds.company.language)
     pm_ids = resolve_pms(ds, args.pm)
     handler = _configure_logging()
     try:

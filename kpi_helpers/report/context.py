@@ -23,7 +23,7 @@ from kpi_helpers.engine.goal_tree import strategy_changes, strategy_nodes
 from kpi_helpers.errors import KpiWorkbookError, UsageError
 from kpi_helpers.periods import parse_period, previous_period, sort_periods
 from kpi_helpers.report import narrative
-from kpi_helpers.report.i18n import LANGUAGES, band_name, dimension_name, localized, t
+from kpi_helpers.report.i18n import band_name, dimension_name, localized, report_language, t
 
 
 class ReportError(KpiWorkbookError):
@@ -249,10 +249,10 @@ def _load(source: str | Path, key: tuple | None) -> Dataset:
 
 
 def _check_lang(ds: Dataset, lang: str) -> str:
-    lang = (lang or ds.company.language or "zh").strip().lower()
-    if lang not in LANGUAGES:
-        raise ReportError(f"lang = '{lang}' is not a report language; use 'zh' or 'en'")
-    return lang
+    try:
+        return report_language(lang, ds.company.language)
+    except ValueError as e:
+        raise ReportError(f"lang = {e}") from None
 
 
 def _choose_period(ds: Dataset, period: str) -> str:

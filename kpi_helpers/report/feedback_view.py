@@ -85,7 +85,7 @@ def theme_rows(
     the other language's comments carry that language in their label;
     change_text is the change in share against the previous period, marked when it is real.
     """
-    from kpi_helpers.report.i18n import t
+    from kpi_helpers.report.i18n import in_language, t
     from kpi_helpers.report.tables import format_number, is_missing
 
     if found.empty:
@@ -102,7 +102,7 @@ def theme_rows(
         for c, r in zip(top["change"], top["change_real"], strict=True)
     ]
     label = [
-        names[k][0 if lang == "zh" else 1] if src == "keywords" and k in names else str(theme)
+        in_language(lang, *names[k]) if src == "keywords" and k in names else str(theme)
         for k, src, theme in zip(top["key"], top["source"], top["theme"], strict=True)
     ]
     lang_text = [t(f"nb04.lang.{x}", lang) if x in ("zh", "en") else str(x) for x in top["lang"]]
