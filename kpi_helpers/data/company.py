@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from kpi_helpers.data.reading import decode_bytes
 from kpi_helpers.errors import Problem
 from kpi_helpers.periods import PeriodError, active_in, normalize_period
 
@@ -168,13 +169,7 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
         )
     fname = path.name
     try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig") if b"\x00" not in data[:4096] else None
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            text = None
+        text, _ = decode_bytes(path.read_bytes())
     except OSError as e:
         return None, [Problem(fname, None, "-", f"cannot be read ({e.strerror})")], path
     if text is None:

@@ -35,8 +35,17 @@ def find_table_file(data_dir: Path, stem: str) -> Path | None:
     return None
 
 
+NOT_TEXT = "is neither UTF-8 nor GBK text; save it as UTF-8"
+
+
 def decode_bytes(data: bytes) -> tuple[str | None, str]:
-    """Decode CSV bytes as UTF-8 (with or without BOM), else GB18030; (text, encoding)."""
+    """Decode a text file's bytes as UTF-8 (with or without BOM), else GB18030 (GBK as Excel in
+    China writes it); (text, encoding), or (None, "") for binary data or neither encoding.
+
+    The one decoder of every file users write: CSV tables, company.yaml, mappings, keywords.
+    """
+    if _looks_binary(data):
+        return None, ""
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc), enc

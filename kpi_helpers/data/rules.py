@@ -10,6 +10,7 @@ import pandas as pd
 import yaml
 
 from kpi_helpers.data.company import Company, Goal, Objective
+from kpi_helpers.data.reading import decode_bytes
 from kpi_helpers.data.schema import ROW
 from kpi_helpers.errors import Problem
 from kpi_helpers.periods import Period, PeriodError, cadence_kind, parse_period
@@ -355,8 +356,9 @@ def check_company(folder: Folder) -> list[Problem]:
 def _yaml_lines(path: Path | None) -> tuple[dict[str, int], int | None]:
     """The line of each objective and goal (by id) in company.yaml, and of the objectives key."""
     try:
-        data = path.read_bytes()
-        text = data.decode("gb18030") if _not_utf8(data) else data.decode("utf-8-sig")
+        text, _ = decode_bytes(path.read_bytes())
+        if text is None:
+            return {}, None
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (AttributeError, OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}, None
@@ -375,11 +377,3 @@ def _yaml_lines(path: Path | None) -> tuple[dict[str, int], int | None]:
                 elif k.value == "goals":
                     queue.append(v)
     return lines, key.start_mark.line + 1 if key is not None else None
-
-
-def _not_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return True
-    return False

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from kpi_helpers.data.reading import parse_dates, read_frame
+from kpi_helpers.data.reading import NOT_TEXT, decode_bytes, parse_dates, read_frame
 from kpi_helpers.data.schema import FEEDBACK, ROW
 from kpi_helpers.errors import DataError, Problem, UsageError
 
@@ -143,7 +143,9 @@ def load_mapping(mapping: str | Path | Mapping | None = None) -> Mapping:
     mapping = DEFAULT_MAPPING if mapping is None else mapping
     path = Path(mapping)
     if path.is_file():
-        text, source = path.read_text(encoding="utf-8-sig"), path.name
+        text, source = decode_bytes(path.read_bytes())[0], path.name
+        if text is None:
+            raise DataError([Problem(source, None, "-", NOT_TEXT)])
     else:
         name = path.name[:-5] if path.name.endswith((".yaml", ".yml")) else str(mapping)
         res = resources.files(__package__) / "mappings" / f"{name}.yaml"

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from kpi_helpers.data.reading import NOT_TEXT, decode_bytes
 from kpi_helpers.errors import DataError, Problem
 from kpi_helpers.stats import Z95
 
@@ -103,7 +104,10 @@ def load_keywords(path: str | Path) -> list[dict]:
     """keywords.yaml: `themes: [{theme, name, name_en, keywords: [...]}]` -> list of dicts."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        text, _ = decode_bytes(path.read_bytes())
+        if text is None:
+            raise DataError([Problem(path.name, None, "-", NOT_TEXT)])
+        data = yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as e:
         raise DataError([Problem(path.name, None, "-", f"cannot be read as YAML ({e})")]) from None
     items = data.get("themes") if isinstance(data, dict) else data
