@@ -20,7 +20,9 @@ from kpi_helpers.errors import DataError, Problem, UsageError
 FIELDS = tuple(c.name for c in FEEDBACK.columns)  # the contract's feedback.csv columns
 SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}  # the scales metrics work on
 DATES = ("date", "resolved_date")
-DEFAULT_MAPPING = "project"
+DEFAULT_MAPPING = "project"  # the data folder's feedback.csv, built from the schema
+# How empty cells of the project's own layout read; its headers and aliases are the schema's.
+PROJECT_DEFAULTS = {"product": "all", "channel": "all"}
 MAX_LISTED = 20  # row-level problems listed one by one per column and kind; the rest are counted
 
 _NUMBER = re.compile(
@@ -61,7 +63,28 @@ def header_key(text: object) -> str:
 def shipped_mappings() -> list[str]:
     """Names of the mappings that come with the package (usable as --mapping NAME)."""
     folder = resources.files(__package__) / "mappings"
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    files = [p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")]
+    return sorted({DEFAULT_MAPPING, *files})
+
+
+def project_mapping() -> Mapping:
+    """The data folder's feedback.csv layout: the schema's FEEDBACK columns and their aliases."""
+    fields = {
+        c.name: FieldSpec(
+            columns=(c.name, *c.aliases),
+            scale=tuple(float(v) for v in SCORES[c.name]) if c.name in SCORES else None,
+            default=PROJECT_DEFAULTS.get(c.name),
+        )
+        for c in FEEDBACK.columns
+    }
+    return Mapping(
+        name=DEFAULT_MAPPING,
+        fields=fields,
+        description="the data folder's feedback.csv (" + ", ".join(FIELDS) + ")",
+        required=tuple(FEEDBACK.required),
+        duplicates="drop",
+        source="feedback.csv",
+    )
 
 
 def _parse_field(name: str, spec, where: str) -> FieldSpec:
@@ -142,6 +165,8 @@ def load_mapping(mapping: str | Path | Mapping | None = None) -> Mapping:
         return mapping
     mapping = DEFAULT_MAPPING if mapping is None else mapping
     path = Path(mapping)
+    if not path.is_file() and str(mapping) == DEFAULT_MAPPING:
+        return project_mapping()
     if path.is_file():
         text, source = decode_bytes(path.read_bytes())[0], path.name
         if text is None:
