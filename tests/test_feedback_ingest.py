@@ -211,7 +211,7 @@ def test_the_project_layout_is_the_schemas_feedback_table(tmp_path):
     """`feedback --mapping project` accepts exactly the headers the data folder's feedback.csv
     accepts, reads the scales the metrics use and requires the contract's columns."""
     from kpi_helpers.data.schema import FEEDBACK
-    from kpi_helpers.feedback.ingest import match_columns
+    from kpi_helpers.feedback.mapping import match_columns
 
     project = load_mapping("project")
     assert load_mapping(None) == project

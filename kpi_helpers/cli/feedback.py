@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_helpers.cli.common import clean, print_json, print_table
-from kpi_helpers.feedback.ingest import load_feedback, load_mapping
+from kpi_helpers.feedback.ingest import load_feedback
+from kpi_helpers.feedback.mapping import load_mapping
 from kpi_helpers.feedback.metrics import SENTIMENTS, add_period, feedback_tables, with_sentiment
 from kpi_helpers.feedback.themes import load_keywords, themes
 

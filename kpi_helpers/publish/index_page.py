@@ -11,7 +11,7 @@ from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.engine.results import PeriodResults
 from kpi_helpers.publish.html import report_css
 from kpi_helpers.publish.page_frame import MAIN_ID, finish_page, head_html, header_html
-from kpi_helpers.report.i18n import band_name, localized, t
+from kpi_helpers.report.i18n import band_name, localized, pm_names, t
 from kpi_helpers.report.summary import ExecutiveSummary, executive_summary
 from kpi_helpers.report.tables import format_number, format_share, is_missing
 
@@ -111,6 +111,7 @@ def _see(job, lang: str) -> str:
 
 def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=frozenset()) -> str:
     people = {row["pm_id"]: row for _, row in ds.people.iterrows()}
+    names = pm_names(ds.people, lang)
     totals = totals.set_index("pm_id")
     points = t("common.unit_points", lang)
     rows = [
@@ -124,7 +125,7 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=froz
         person = people.get(job.pm_id, pd.Series({"name": job.pm_id}))
         team = "" if is_missing(person.get("team")) else localized(person, "team", lang)
         band = totals["band"].get(job.pm_id)
-        name = localized(person, "name", lang)
+        name = names.get(job.pm_id, job.pm_id)
         if job.name in failed:  # no page was published: the name, unlinked, marked as failed
             label = (
                 f'{escape(name)} <span class="kpi-failed">({_text("index.report_failed", lang)})'

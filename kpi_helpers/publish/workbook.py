@@ -15,7 +15,7 @@ import pandas as pd
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.engine.results import PeriodResults, period_results
 from kpi_helpers.report.findings_text import finding_messages, proposal_reasons
-from kpi_helpers.report.i18n import band_name, dimension_name, localized
+from kpi_helpers.report.i18n import band_name, dimension_name, localized, pm_names
 from kpi_helpers.report.views import traffic_light
 
 SHEETS = (
@@ -55,10 +55,6 @@ def workbook_file_name(period: str) -> str:
     return f"{period}_kpi_workbook.xlsx"
 
 
-def _names(ds: Dataset, lang: str) -> dict[str, str]:
-    return {row["pm_id"]: localized(row, "name", lang) for _, row in ds.people.iterrows()}
-
-
 def _feedback_sheet(results: PeriodResults) -> pd.DataFrame:
     if results.feedback_by_period is None:
         return pd.DataFrame(columns=FEEDBACK_COLUMNS)
@@ -83,7 +79,7 @@ def workbook_tables(
     """
     results = results if results is not None else period_results(ds, period)
     ev, review = results.evaluation, results.review
-    names = _names(ds, lang)
+    names = pm_names(ds.people, lang)
     teams = ds.people.set_index("pm_id")["team"] if "team" in ds.people else pd.Series(dtype=str)
     card = ev.card
     kpi_name = [localized(r, "name", lang) for _, r in card.iterrows()]

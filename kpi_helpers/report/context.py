@@ -23,7 +23,14 @@ from kpi_helpers.engine.goal_tree import strategy_changes, strategy_nodes
 from kpi_helpers.errors import KpiWorkbookError, UsageError
 from kpi_helpers.periods import parse_period, previous_period, sort_periods
 from kpi_helpers.report import narrative
-from kpi_helpers.report.i18n import band_name, dimension_name, localized, report_language, t
+from kpi_helpers.report.i18n import (
+    band_name,
+    dimension_name,
+    localized,
+    pm_names,
+    report_language,
+    t,
+)
 
 
 class ReportError(KpiWorkbookError):
@@ -151,11 +158,7 @@ class ReportContext:
     def pm_names(self) -> dict[str, str]:
         """pm_id -> display name in the report's language (made once per language)."""
         if self.lang not in self._names:
-            people = self.ds.people
-            self._names[self.lang] = {
-                pm: localized(row, "name", self.lang)
-                for pm, row in zip(people["pm_id"], people.to_dict("records"), strict=True)
-            }
+            self._names[self.lang] = pm_names(self.ds.people, self.lang)
         return self._names[self.lang]
 
     def pm_name(self, pm_id: str) -> str:

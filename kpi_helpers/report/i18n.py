@@ -78,3 +78,11 @@ def localized(row, field: str, lang: str) -> str:
     if lang == "en" and isinstance(en, str) and en.strip():
         return en
     return str(row.get(field) if hasattr(row, "get") else row)
+
+
+def pm_names(people, lang: str) -> dict[str, str]:
+    """pm_id -> the PM's display name in `lang` (people.csv's name_en in English when given)."""
+    return {
+        pm: localized(row, "name", lang)
+        for pm, row in zip(people["pm_id"], people.to_dict("records"), strict=True)
+    }

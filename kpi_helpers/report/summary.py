@@ -17,7 +17,7 @@ from kpi_helpers.engine.results import PeriodResults, period_results
 from kpi_helpers.engine.review import Review
 from kpi_helpers.feedback.metrics import add_period, feedback_metrics
 from kpi_helpers.report.findings_text import finding_text
-from kpi_helpers.report.i18n import band_name, dimension_name, localized, t
+from kpi_helpers.report.i18n import band_name, dimension_name, pm_names, t
 from kpi_helpers.report.labels import kpi_labels
 from kpi_helpers.report.tables import format_number, format_share, is_missing
 from kpi_helpers.report.views import kpi_results, status_counts
@@ -233,7 +233,7 @@ def executive_summary(
     """
     results = results if results is not None else period_results(ds, period)
     ev, before, review = results.evaluation, results.previous_totals, results.review
-    names = {row["pm_id"]: localized(row, "name", lang) for _, row in ds.people.iterrows()}
+    names = pm_names(ds.people, lang)
     act, low_pms = _low_pm_sentences(ds, ev, names, lang)
     nps = period_nps(ds, period, results.feedback_by_period)
     satisfaction, nps_warning = satisfaction_sentence(nps, period, lang)
