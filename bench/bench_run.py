@@ -64,8 +64,8 @@ def _naive(jobs, out: Path) -> list[tuple[str, float, float]]:
 
 
 def main() -> None:
-    from kpi_helpers.cli.run import selected_pms
     from kpi_helpers.data.load import load_dataset
+    from kpi_helpers.data.params import resolve_pms
     from kpi_helpers.run.plan import plan_run
     from kpi_helpers.run.runner import run_reports
 
@@ -80,7 +80,7 @@ def main() -> None:
     notebooks = _notebooks_dir(args.notebooks)
     ds = load_dataset(Path(args.data))
     period = ds.latest_period
-    pm_ids = selected_pms([str(p) for p in ds.people["pm_id"]], args.pm)
+    pm_ids = resolve_pms(ds, args.pm)
     shutil.rmtree(OUT, ignore_errors=True)
     print(f"notebooks {notebooks}, data {args.data}, period {period}, {len(pm_ids)} PMs")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")

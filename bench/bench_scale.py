@@ -96,21 +96,21 @@ def company(pms: int, rows: int) -> Path:
 
 def timed_run(ds, period: str, pm_ids: list[str], jobs: int, out: Path, reuse: str | None):
     """(run summary, peak bytes) of one forced run; `reuse` sets KPI_WORKBOOK_KERNEL_REUSE."""
+    from kpi_helpers.config import KERNEL_REUSE_ENV
     from kpi_helpers.run.runner import run_reports
-    from kpi_helpers.run.warm_kernel import REUSE_ENV
 
-    before = os.environ.pop(REUSE_ENV, None)
+    before = os.environ.pop(KERNEL_REUSE_ENV, None)
     if reuse is not None:
-        os.environ[REUSE_ENV] = reuse
+        os.environ[KERNEL_REUSE_ENV] = reuse
     try:
         with PeakMemory() as memory:
             summary = run_reports(
                 ds, period, lang="zh", pm_ids=pm_ids, out_dir=out, workers=jobs, force=True
             )
     finally:
-        os.environ.pop(REUSE_ENV, None)
+        os.environ.pop(KERNEL_REUSE_ENV, None)
         if before is not None:
-            os.environ[REUSE_ENV] = before
+            os.environ[KERNEL_REUSE_ENV] = before
     failed = [r.name for r in summary.results if r.status != "ok"]
     if failed:
         sys.exit(f"notebooks failed: {', '.join(failed)}")

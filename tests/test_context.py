@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_helpers.config import REUSE_ENV
+from kpi_helpers.config import REUSE_DATA_ENV
 from kpi_helpers.report.context import ReportError, open_period, resolve_data_dir
 
 
@@ -35,9 +35,13 @@ def test_one_pm_in_english(tiny_data):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"period": "2030-Q1"}, "period = '2030-Q1' has no actuals or targets"),
+        ({"period": "2030-Q1"}, "period 2030-Q1 has no actuals or targets in the data; periods"),
+        ({"period": "2026-H1"}, "period 2026-H1 does not fit the company's cadence"),
         ({"period": "Q3"}, "is not a period"),
-        ({"pm": "pm99"}, "pm = 'pm99' is not in people.csv; known pm_id values: pm01, pm02"),
+        (
+            {"pm": "pm99"},
+            "pm: no product manager with id pm99 in people.csv .ids there: pm01, pm02.",
+        ),
         ({"lang": "fr"}, "use 'zh' or 'en'"),
     ],
 )
@@ -47,7 +51,7 @@ def test_bad_parameters_give_one_clear_sentence(tiny_data, kwargs, message):
 
 
 def test_report_kernels_share_the_loaded_data_between_notebooks(tiny_data, monkeypatch):
-    monkeypatch.setenv(REUSE_ENV, "1")
+    monkeypatch.setenv(REUSE_DATA_ENV, "1")
     everyone = open_period(tiny_data, "2026-Q2", "zh", "")
     one = open_period(tiny_data, "2026-Q2", "en", "pm02")
     assert one.ds is everyone.ds and one.evaluation is everyone.evaluation
@@ -57,7 +61,7 @@ def test_report_kernels_share_the_loaded_data_between_notebooks(tiny_data, monke
 
 
 def test_a_changed_file_is_loaded_again(tiny_data, monkeypatch):
-    monkeypatch.setenv(REUSE_ENV, "1")
+    monkeypatch.setenv(REUSE_DATA_ENV, "1")
     before = open_period(tiny_data, "2026-Q2")
     people = tiny_data / "people.csv"
     people.write_text(people.read_text(encoding="utf-8").replace("Li Na", "Li Na Z"), "utf-8")
@@ -67,7 +71,7 @@ def test_a_changed_file_is_loaded_again(tiny_data, monkeypatch):
 
 
 def test_outside_report_kernels_every_call_loads_afresh(tiny_data, monkeypatch):
-    monkeypatch.delenv(REUSE_ENV, raising=False)
+    monkeypatch.delenv(REUSE_DATA_ENV, raising=False)
     assert open_period(tiny_data, "2026-Q2").ds is not open_period(tiny_data, "2026-Q2").ds
 
 
@@ -78,7 +82,7 @@ def test_a_kernel_starts_from_the_data_set_the_run_handed_over(tiny_data, tmp_pa
     from kpi_helpers.data.folder import folder_fingerprint
     from kpi_helpers.data.load import load_dataset
 
-    monkeypatch.setenv(REUSE_ENV, "1")
+    monkeypatch.setenv(REUSE_DATA_ENV, "1")
     ds = load_dataset(tiny_data)
     ds.people.loc[ds.people["pm_id"] == "pm02", "name_en"] = "Handed Over"
     handed = tmp_path / "dataset.pickle"

@@ -17,10 +17,11 @@ import pytest
 from sqlalchemy import text
 
 from kpi_helpers.cli.parser import main
+from kpi_helpers.config import DATA_URL_ENV
 from kpi_helpers.data.database import fingerprint, make_engine
 from kpi_helpers.data.load import load_dataset, read_dataset
 from kpi_helpers.data.schema import TABLES
-from kpi_helpers.data.urls import URL_ENV, connect_url, public_url
+from kpi_helpers.data.urls import connect_url, public_url
 from kpi_helpers.report import registry
 from kpi_helpers.report.context import open_period
 from kpi_helpers.run.plan import plan_run
@@ -286,7 +287,7 @@ def test_export_writes_cells_as_the_files_hold_them(tiny_db, tiny_data):
     engine.dispose()
     # _row: the row's number in the file; then the file's columns, as text
     assert people[0] == (2, "pm01", "张伟", "Zhang Wei", "增长组", "记账App;记账小程序")
-    assert k04 == (3, "2026-Q2", "K04", None, "32", None)  # empty cells are NULL
+    assert k04 == (3, "2026-Q2", "K04", "32", None, None)  # empty cells are NULL
     assert yaml_text == (tiny_data / "company.yaml").read_text(encoding="utf-8-sig")
 
 
@@ -330,9 +331,9 @@ def test_report_views_work_on_a_dataset_from_a_database(tiny_db):
 def test_a_hidden_password_is_taken_from_the_environment(monkeypatch):
     url = "postgresql://kpi:s3cret@db.example:5432/kpi"
     assert public_url(url) == "postgresql://kpi:***@db.example:5432/kpi"
-    monkeypatch.delenv(URL_ENV, raising=False)
+    monkeypatch.delenv(DATA_URL_ENV, raising=False)
     assert connect_url(public_url(url)) == public_url(url)
-    monkeypatch.setenv(URL_ENV, url)
+    monkeypatch.setenv(DATA_URL_ENV, url)
     assert connect_url(public_url(url)) == url
     assert connect_url("postgresql://kpi:***@other:5432/kpi").endswith("@other:5432/kpi")
 
@@ -380,7 +381,7 @@ def test_a_run_from_postgresql_reads_the_url_and_hashes_the_tables(
     manifest = json.loads((summary.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"] == dict(sorted(fingerprint(url).items()))
     assert manifest["parameters"]["data_dir"] == public_url(url)
-    assert URL_ENV not in os.environ
+    assert DATA_URL_ENV not in os.environ
     secret = url.split("@")[0].rsplit(":", 1)[1]  # the password
     for path in summary.folder.rglob("*"):
         if path.is_file():

@@ -205,3 +205,25 @@ def test_real_labelled_reviews():
     assert df["text"].notna().all() and set(df["product"]) == {"all"}
     df2, problems2 = load_feedback(WAIMAI, "reviews")
     assert len(df2) == 11_987 and not [p for p in problems2 if "duplicate" in p.message]
+
+
+def test_the_project_layout_is_the_schemas_feedback_table(tmp_path):
+    """`feedback --mapping project` accepts exactly the headers the data folder's feedback.csv
+    accepts, reads the scales the metrics use and requires the contract's columns."""
+    from kpi_helpers.data.schema import FEEDBACK
+    from kpi_helpers.feedback.mapping import match_columns
+
+    project = load_mapping("project")
+    assert load_mapping(None) == project
+    assert list(project.fields) == [c.name for c in FEEDBACK.columns]
+    assert project.required == ("feedback_id", "date", "product")
+    assert project.fields["nps"].scale == (0.0, 10.0) and project.fields["ces"].scale == (1.0, 7.0)
+    for c in FEEDBACK.columns:
+        for header in (c.name, *c.aliases):
+            assert match_columns(project, [header]) == {c.name: header}
+            assert FEEDBACK.alias_map()[header.lower()] == c.name
+    path = write(
+        tmp_path / "fb.csv", "编号,日期,产品,推荐度,评论\nf1,2026-07-01,记账App,9,很好用\n"
+    )
+    rows, problems = load_feedback(path)
+    assert problems == [] and rows.loc[0, "nps"] == 9 and rows.loc[0, "text"] == "很好用"

@@ -10,6 +10,7 @@ import pytest
 from kpi_helpers.data.load import load_table, read_dataset
 from kpi_helpers.data.reading import read_frame, read_raw
 from kpi_helpers.data.schema import KPIS, PEOPLE, ROW
+from kpi_helpers.errors import DataError
 
 ACTUALS_TEXT = 'period,kpi_id,value,note\n2026-Q1,K01,10400,春季活动\n2026-q2,K01,"1,200.5",\n'
 
@@ -179,3 +180,41 @@ def test_read_dataset_of_the_example(tiny_data):
         "assessments",
         "checkins",
     }
+
+
+def test_every_users_text_file_is_decoded_alike_utf8_bom_or_gbk(tmp_path):
+    """company.yaml, a feedback mapping and keywords.yaml saved as GBK read like UTF-8 ones."""
+    from kpi_helpers.data.company import load_company
+    from kpi_helpers.data.reading import decode_bytes
+    from kpi_helpers.feedback import load_mapping
+    from kpi_helpers.feedback.themes import load_keywords
+
+    assert decode_bytes("满意度".encode("gbk")) == ("满意度", "gb18030")
+    assert decode_bytes("\ufeff满意度".encode()) == ("满意度", "utf-8-sig")
+    assert decode_bytes(b"PK\x03\x04\x00\x00binary") == (None, "")
+    company = "company: 示例\ncadence: quarter\nobjectives:\n  - id: O1\n    name: 增长\n" + (
+        "    weight: 1\n    goals:\n      - id: G1\n        name: 新用户\n"
+    )
+    (tmp_path / "company.yaml").write_bytes(company.encode("gbk"))
+    parsed, problems, _ = load_company(tmp_path)
+    assert parsed.name == "示例" and problems == []
+    mapping = tmp_path / "map.yaml"
+    mapping.write_bytes("fields:\n  feedback_id: [编号]\n  date: [日期]\n".encode("gbk"))
+    assert load_mapping(mapping).fields["feedback_id"].columns == ("编号",)
+    keywords = tmp_path / "keywords.yaml"
+    keywords.write_bytes("themes:\n  - theme: crash\n    keywords: [闪退]\n".encode("gbk"))
+    assert load_keywords(keywords)[0]["keywords"] == ["闪退"]
+
+
+def test_a_binary_company_or_keywords_file_is_one_sentence(tmp_path):
+    from kpi_helpers.data.company import load_company
+    from kpi_helpers.feedback.themes import load_keywords
+
+    (tmp_path / "company.yaml").write_bytes(b"\x00\x01\x02 not yaml")
+    parsed, problems, _ = load_company(tmp_path)
+    assert parsed is None and [str(p) for p in problems] == [
+        "company.yaml:: -: is not a text file; write company.yaml as UTF-8 YAML"
+    ]
+    (tmp_path / "keywords.yaml").write_bytes(b"\x00\x01\x02")
+    with pytest.raises(DataError, match="keywords.yaml:: -: is neither UTF-8 nor GBK text"):
+        load_keywords(tmp_path / "keywords.yaml")

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from kpi_helpers.cli import parser as cli
+from kpi_helpers.config import CHROMIUM_ENV
 from kpi_helpers.errors import KpiWorkbookError
-from kpi_helpers.publish.pdf import CHROMIUM_ENV, find_chromium, print_pdf
+from kpi_helpers.publish.pdf import find_chromium, print_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 

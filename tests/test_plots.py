@@ -200,3 +200,22 @@ def test_ambition_chart_of_many_kpis_shows_the_extremes_and_says_so():
     assert len(labels) == 20 and labels[0] == "K89" and labels[-1] == "K0"
     assert "10 highest and 10 lowest of 90 KPIs" in ax.get_title(loc="left")
     assert len(plots.target_ambition(frame.head(15), "en", limit=20).axes[0].get_yticks()) == 15
+
+
+def test_heat_maps_write_every_value_in_its_cell_and_leave_empty_cells_blank():
+    from matplotlib.collections import QuadMesh
+
+    matrix = pd.DataFrame(
+        [[90.0, 101.0, np.nan], [40.0, 120.0, 80.0]],
+        index=["K01 月新增用户", "K02 留存"],
+        columns=PERIODS,
+    )
+    fig = plots.score_history(matrix, "历史", "zh")
+    ax, bar = fig.axes
+    assert isinstance(ax.collections[0], QuadMesh)  # a seaborn heat map
+    assert [t.get_text() for t in ax.texts] == ["90", "101", "40", "120", "80"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == PERIODS
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["K01 月新增用户", "K02 留存"]
+    assert bar.get_ylabel() == "得分（分）"
+    weights = plots.dimension_heatmap(pd.DataFrame([[40.0, 0.0], [0.0, 100.0]]), "en")
+    assert [t.get_text() for t in weights.axes[0].texts] == ["40", "100"]  # zero weight: blank

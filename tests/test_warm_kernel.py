@@ -12,6 +12,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
+from kpi_helpers.config import KERNEL_REUSE_ENV
 from kpi_helpers.run import warm_kernel
 from kpi_helpers.run.warm_kernel import ENGINE, WarmKernel
 
@@ -98,17 +99,17 @@ def test_a_kernel_killed_between_notebooks_is_replaced(tmp_path, warm):
 
 @pytest.mark.slow
 def test_kernel_reuse_1_gives_each_notebook_its_own_kernel(tmp_path, warm, monkeypatch):
-    monkeypatch.setenv(warm_kernel.REUSE_ENV, "1")
+    monkeypatch.setenv(KERNEL_REUSE_ENV, "1")
     nb = notebook(tmp_path / "a.ipynb", PID_CELL)
     assert pid_of(run(nb, warm)) != pid_of(run(nb, warm))
 
 
 def test_kernel_reuse_setting(monkeypatch):
-    monkeypatch.delenv(warm_kernel.REUSE_ENV, raising=False)
+    monkeypatch.delenv(KERNEL_REUSE_ENV, raising=False)
     assert warm_kernel.max_notebooks() == warm_kernel.MAX_NOTEBOOKS
-    monkeypatch.setenv(warm_kernel.REUSE_ENV, "0")
+    monkeypatch.setenv(KERNEL_REUSE_ENV, "0")
     assert warm_kernel.max_notebooks() == 1
-    monkeypatch.setenv(warm_kernel.REUSE_ENV, "many")
+    monkeypatch.setenv(KERNEL_REUSE_ENV, "many")
     assert warm_kernel.max_notebooks() == warm_kernel.MAX_NOTEBOOKS
 
 

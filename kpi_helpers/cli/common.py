@@ -11,8 +11,7 @@ import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.load import load_dataset
-from kpi_helpers.errors import UsageError
-from kpi_helpers.periods import PeriodError, normalize_period
+from kpi_helpers.data.params import resolve_period
 
 
 def load(args) -> Dataset:
@@ -20,17 +19,8 @@ def load(args) -> Dataset:
 
 
 def choose_period(ds: Dataset, period: str | None) -> str:
-    """The period asked for, normalised, or the latest period that has actuals."""
-    if period:
-        try:
-            return normalize_period(period)
-        except PeriodError as e:
-            raise UsageError(f"--period: {e}") from None
-    if ds.latest_period is None:
-        raise UsageError(
-            "actuals.csv has no rows, so there is no period to report; add actuals or pass --period"
-        )
-    return ds.latest_period
+    """The period asked for (well formed, of the company's cadence, with data), else the latest."""
+    return resolve_period(ds, period, name="--period")
 
 
 def clean(value):

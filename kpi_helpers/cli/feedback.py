@@ -9,7 +9,8 @@ import pandas as pd
 
 from kpi_helpers.cli.common import clean, print_json, print_table
 from kpi_helpers.data.spreadsheet import write_table
-from kpi_helpers.feedback.ingest import load_feedback, load_mapping
+from kpi_helpers.feedback.ingest import load_feedback
+from kpi_helpers.feedback.mapping import load_mapping
 from kpi_helpers.feedback.metrics import SENTIMENTS, add_period, feedback_tables, with_sentiment
 from kpi_helpers.feedback.theme_stats import THEME_COLUMNS, summarise
 from kpi_helpers.feedback.themes import assign_themes, comment_lang, load_keywords, row_themes

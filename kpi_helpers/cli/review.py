@@ -15,6 +15,7 @@ from kpi_helpers.cli.common import choose_period, load, print_json, print_table,
 from kpi_helpers.data.fragments import fragment_csv, target_columns, write_fragment
 from kpi_helpers.engine.review import FRAGMENT_COLUMNS, Review, review_period
 from kpi_helpers.report.findings_text import finding_messages, proposal_reasons
+from kpi_helpers.report.i18n import report_language
 
 FINDING_FIELDS = ["kind", "severity", "kpi_id", "pm_id", "objective_id", "message"]
 PROPOSAL_FIELDS = ["kpi_id", "threshold", "target", "stretch", "reason"]
@@ -55,7 +56,7 @@ def main(args) -> int:
     elif args.format == "csv":
         sys.stdout.write(fragment_csv(fragment_rows(result), target_columns(args.data)))
     else:
-        lang = "zh" if ds.company.language == "zh" else "en"
+        lang = report_language(None, ds.company.language)
         findings = result.findings.assign(message=finding_messages(result.findings, lang))
         if len(findings):
             print_table(

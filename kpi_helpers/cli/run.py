@@ -13,31 +13,16 @@ from pathlib import Path
 
 from kpi_helpers.cli.common import choose_period, load, os_error_sentence
 from kpi_helpers.config import NOTEBOOKS_DIR
+from kpi_helpers.data.params import resolve_pms
 from kpi_helpers.data.urls import mask_secrets
 from kpi_helpers.errors import KpiWorkbookError, UsageError, printable
-from kpi_helpers.periods import cadence_kind, parse_period
 from kpi_helpers.publish.html import restore_interrupted
-from kpi_helpers.report.i18n import LANGUAGES
+from kpi_helpers.report.i18n import report_language
 from kpi_helpers.run.runner import run_reports
 
 # Not a terminal (cron, CI): timestamped log lines; a terminal: one plain line per notebook.
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 log = logging.getLogger("kpi_helpers.run.cli")
-
-
-def selected_pms(people_ids: list[str], arg: str | None) -> list[str]:
-    """The PM ids of `--pm all` or `--pm ID,ID` (order kept, duplicates dropped)."""
-    if not arg or arg.strip().lower() == "all":
-        return list(people_ids)
-    wanted = list(dict.fromkeys(p.strip() for p in arg.split(",") if p.strip()))
-    unknown = [p for p in wanted if p not in people_ids]
-    if unknown:
-        known = ", ".join(people_ids[:5]) + (" ..." if len(people_ids) > 5 else "")
-        raise UsageError(
-            f"--pm: no product manager with id {', '.join(unknown)} in people.csv "
-            f"(ids there: {known}); pass --pm all or ids from people.csv"
-        )
-    return wanted
 
 
 class _MaskSecrets(logging.Filter):
@@ -126,13 +111,8 @@ def main(args) -> int:
         raise UsageError("--scheduler is only used with --executor dask")
     ds = load(args)
     period = choose_period(ds, args.period)
-    if parse_period(period).kind != cadence_kind(ds.company.cadence):
-        raise UsageError(
-            f"--period {period} does not fit the company's cadence ({ds.company.cadence}) "
-            "in company.yaml; write quarters like 2026-Q3 and half-years like 2026-H1"
-        )
-    lang = args.lang or (ds.company.language if ds.company.language in LANGUAGES else "zh")
-    pm_ids = selected_pms([str(p) for p in ds.people["pm_id"]], args.pm)
+    lang = report_language(args.lang, ds.company.language)
+    pm_ids = resolve_pms(ds, args.pm)
     handler = _configure_logging()
     try:
         with _terminate_as_interrupt():

@@ -7,9 +7,9 @@ import sys
 import pandas as pd
 
 from kpi_helpers.cli.common import choose_period, load, print_json, print_table, records
+from kpi_helpers.data.params import resolve_pms
 from kpi_helpers.data.spreadsheet import csv_text
 from kpi_helpers.engine.evaluation import evaluate_period
-from kpi_helpers.errors import UsageError
 
 KPI_FIELDS = [
     "pm_id",
@@ -33,10 +33,7 @@ def main(args) -> int:
     result = evaluate_period(ds, period)
     card, totals = result.card, result.totals
     if args.pm:
-        wanted = [p.strip() for p in args.pm.split(",") if p.strip()]
-        unknown = sorted(set(wanted) - set(ds.people["pm_id"]))
-        if unknown:
-            raise UsageError(f"--pm: no product manager with id {', '.join(unknown)} in people.csv")
+        wanted = resolve_pms(ds, args.pm)
         card, totals = card[card["pm_id"].isin(wanted)], totals[totals["pm_id"].isin(wanted)]
     if args.format == "json":
         print_json(

@@ -11,7 +11,8 @@ import pandas as pd
 from kpi_helpers.data.reading import read_frame
 from kpi_helpers.data.spreadsheet import write_table
 from kpi_helpers.errors import DataError, Problem, UsageError
-from kpi_helpers.feedback.ingest import clean_text, header_key
+from kpi_helpers.feedback.ingest import clean_text
+from kpi_helpers.feedback.mapping import header_key
 from kpi_helpers.feedback.metrics import score_texts
 
 

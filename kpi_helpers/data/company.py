@@ -9,6 +9,7 @@ import yaml
 
 from kpi_helpers.data import input_files
 from kpi_helpers.data.company_model import DEFAULT_BANDS, Company, Goal, Objective, ScoringPolicy
+from kpi_helpers.data.reading import decode_bytes
 from kpi_helpers.data.review_settings import LINE, parse_review_settings
 from kpi_helpers.errors import Problem
 from kpi_helpers.periods import PeriodError, normalize_period
@@ -52,13 +53,7 @@ def load_company(data_dir: Path) -> tuple[Company | None, list[Problem], Path | 
         )
     fname = path.name
     try:
-        data = input_files.read_input_bytes(path, "yaml", Path(data_dir))
-        text = data.decode("utf-8-sig") if b"\x00" not in data[:4096] else None
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            text = None
+        text, _ = decode_bytes(input_files.read_input_bytes(path, "yaml", Path(data_dir)))
     except OSError as e:
         return None, [Problem(fname, None, "-", f"cannot be read ({e.strerror})")], path
     except input_files.InputRefused as e:

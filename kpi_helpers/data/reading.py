@@ -44,8 +44,17 @@ def find_table_file(data_dir: Path, stem: str) -> Path | None:
     return None
 
 
+NOT_TEXT = "is neither UTF-8 nor GBK text; save it as UTF-8"
+
+
 def decode_bytes(data: bytes) -> tuple[str | None, str]:
-    """Decode CSV bytes as UTF-8 (with or without BOM), else GB18030; (text, encoding)."""
+    """Decode a text file's bytes as UTF-8 (with or without BOM), else GB18030 (GBK as Excel in
+    China writes it); (text, encoding), or (None, "") for binary data or neither encoding.
+
+    The one decoder of every file users write: CSV tables, company.yaml, mappings, keywords.
+    """
+    if b"\x00" in data[:8192]:  # binary (read_frame says where a later NUL sits)
+        return None, ""
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc), enc
@@ -274,7 +283,13 @@ def parse_dates(s: pd.Series) -> pd.Series:
     rest = out.isna() & t.notna()
     if rest.any():
         out[rest] = pd.to_datetime(t[rest], errors="coerce", format="mixed", dayfirst=False)
-    return out.astype("datetime64[ns]").dt.tz_localize(None) if hasattr(out, "dt") else out
+    if hasattr(out, "dt"):
+        # "1;" can parse as the year 1: no real feedback is that old, and it overflows pandas'
+        # nanosecond dates, so a year outside 1900-2200 counts as not a date
+        year = out.dt.year
+        out = out.where((year >= 1900) & (year <= 2200))
+        return out.astype("datetime64[ns]").dt.tz_localize(None)
+    return out
 
 
 def unescape_text(s: pd.Series) -> pd.Series:

@@ -11,6 +11,7 @@ import yaml
 
 from kpi_helpers.data.company import Company, Goal, Objective
 from kpi_helpers.data.input_files import InputRefused, read_input_bytes, safe_yaml_compose
+from kpi_helpers.data.reading import decode_bytes
 from kpi_helpers.data.schema import ROW
 from kpi_helpers.errors import Problem
 from kpi_helpers.periods import Period, PeriodError, cadence_kind, parse_period
@@ -361,7 +362,9 @@ def _yaml_lines(path: Path | None) -> tuple[dict[str, int], int | None]:
     try:
         # a file, or company.yaml's text from a database (read_bytes only)
         data = read_input_bytes(path, "yaml") if isinstance(path, Path) else path.read_bytes()
-        text = data.decode("gb18030") if _not_utf8(data) else data.decode("utf-8-sig")
+        text, _ = decode_bytes(data)
+        if text is None:
+            return {}, None
         root = safe_yaml_compose(text)
     except (AttributeError, OSError, UnicodeDecodeError, yaml.YAMLError, InputRefused):
         return {}, None
@@ -380,11 +383,3 @@ def _yaml_lines(path: Path | None) -> tuple[dict[str, int], int | None]:
                 elif k.value == "goals":
                     queue.append(v)
     return lines, key.start_mark.line + 1 if key is not None else None
-
-
-def _not_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return True
-    return False

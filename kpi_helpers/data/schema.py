@@ -104,7 +104,7 @@ ACTUALS = Table(
 FEEDBACK = Table(
     "feedback",
     (
-        _c("feedback_id", "str", True, "反馈编号", "编号"),
+        _c("feedback_id", "str", True, "反馈编号", "编号", "id"),
         _c("date", "date", True, "日期", "反馈日期"),
         _c("product", "str", True, "产品"),
         _c("channel", "str", False, "渠道", "来源"),

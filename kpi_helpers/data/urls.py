@@ -7,10 +7,9 @@ import os
 import re
 from pathlib import Path
 
-# A password shown as *** in a URL is taken from this variable when it holds the same URL with
+# A password shown as *** in a URL is taken from DATA_URL_ENV when it holds the same URL with
 # the real password: the runner hands it to report kernels this way, so no notebook stores it.
-URL_ENV = "KPI_WORKBOOK_DATA_URL"
-
+from kpi_helpers.config import DATA_URL_ENV
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+://")
 
@@ -59,7 +58,7 @@ def public_url(url: str) -> str:
 def connect_url(url: str) -> str:
     """The URL to connect with: a *** password filled in from $KPI_WORKBOOK_DATA_URL."""
     url = url.strip()
-    secret = os.environ.get(URL_ENV, "").strip()
+    secret = os.environ.get(DATA_URL_ENV, "").strip()
     if secret and secret != url and public_url(secret) == url:
         return secret
     return url
@@ -81,15 +80,15 @@ def url_for_workers(url: str | None):
     if not url or public_url(url) == url:
         yield
         return
-    before = os.environ.get(URL_ENV)
-    os.environ[URL_ENV] = url
+    before = os.environ.get(DATA_URL_ENV)
+    os.environ[DATA_URL_ENV] = url
     try:
         yield
     finally:
         if before is None:
-            os.environ.pop(URL_ENV, None)
+            os.environ.pop(DATA_URL_ENV, None)
         else:
-            os.environ[URL_ENV] = before
+            os.environ[DATA_URL_ENV] = before
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -89,6 +89,18 @@ def _streaks(hist: pd.DataFrame, period: str) -> pd.DataFrame:
     return g.reset_index()
 
 
+def review_history(
+    kpis: pd.DataFrame,
+    targets: pd.DataFrame,
+    actuals: pd.DataFrame,
+    period: str,
+    policy: ScoringPolicy,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every KPI's history up to `period`, its two-period streaks): what findings and proposal share."""
+    hist = kpi_history(kpis, targets, actuals, history_periods(actuals, period), policy)
+    return hist, _streaks(hist, period)
+
+
 def review_findings(
     kpis: pd.DataFrame,
     targets: pd.DataFrame,
@@ -96,6 +108,7 @@ def review_findings(
     company: Company,
     period: str,
     policy: ScoringPolicy | None = None,
+    history: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """What to adjust after `period`, looking at every period so far.
 
@@ -106,19 +119,19 @@ def review_findings(
 
     Args:
         actuals: all actuals, derived ones included (evaluation.all_actuals).
+        history: review_history's (history, streaks) when the caller already has them.
     Returns:
         findings (kind, severity, pm_id, kpi_id, objective_id, message, message_zh, params).
     """
-    policy = policy or company.policy
-    periods = history_periods(actuals, period)
-    hist = kpi_history(kpis, targets, actuals, periods, policy)
+    hist, streaks = history or review_history(
+        kpis, targets, actuals, period, policy or company.policy
+    )
     nxt = next_period(period)
     two = [previous_period(period), period]
     goals = company.goals_frame()
     objective_of = dict(zip(goals["goal_id"], goals["objective_id"], strict=True))
     rows: list[dict] = []
 
-    streaks = _streaks(hist, period)
     for flag, kind, pm_kind in (
         ("at_stretch", "kpi_too_easy", "pm_too_easy"),
         ("under", "kpi_under_threshold", "pm_under_threshold"),
@@ -333,6 +346,7 @@ def propose_targets(
     company: Company,
     period: str,
     policy: ScoringPolicy | None = None,
+    history: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Next period's threshold / target / stretch for every KPI active next period.
 
@@ -340,12 +354,13 @@ def propose_targets(
     targets.csv when it already exists. `changed` says whether a number moved from that starting
     point; `in_fragment` whether the row must be written to targets.csv for next period to use it
     (also true for carried-forward per-period overrides that kpis.csv alone would lose).
+    `history` is review_history's (history, streaks) when the caller already has them.
     """
-    policy = policy or company.policy
+    hist, streaks = history or review_history(
+        kpis, targets, actuals, period, policy or company.policy
+    )
+    streaks = streaks.set_index("kpi_id")
     nxt = next_period(period)
-    periods = history_periods(actuals, period)
-    hist = kpi_history(kpis, targets, actuals, periods, policy)
-    streaks = _streaks(hist, period).set_index("kpi_id")
     now = kpi_targets(kpis, targets, period).set_index("kpi_id")
     fallback = kpi_targets(kpis, targets, nxt).set_index("kpi_id")
     has_next = set(targets.loc[targets["period"] == nxt, "kpi_id"])
@@ -401,11 +416,12 @@ def review_period(ds, period: str, actuals: pd.DataFrame | None = None) -> Revie
 
     actuals = all_actuals(ds) if actuals is None else actuals
     args = (ds.kpis, ds.targets, actuals, ds.company, period, ds.company.policy)
-    proposal = propose_targets(*args)
+    history = review_history(ds.kpis, ds.targets, actuals, period, ds.company.policy)
+    proposal = propose_targets(*args, history=history)
     return Review(
         period=period,
         next_period=next_period(period),
-        findings=review_findings(*args),
+        findings=review_findings(*args, history=history),
         proposal=proposal,
         fragment=proposal_fragment(proposal),
     )

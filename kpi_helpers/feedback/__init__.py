@@ -1,9 +1,9 @@
 """Customer-feedback analytics: ingest any export, metrics with intervals, sentiment, themes."""
 
-from kpi_helpers.feedback.ingest import (
+from kpi_helpers.feedback.ingest import load_feedback
+from kpi_helpers.feedback.mapping import (
     Mapping,
     fitting_mappings,
-    load_feedback,
     load_mapping,
     shipped_mappings,
 )

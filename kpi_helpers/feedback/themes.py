@@ -24,6 +24,7 @@ from kpi_helpers.data.input_files import (
     read_input_bytes,
     safe_yaml_load,
 )
+from kpi_helpers.data.reading import NOT_TEXT, decode_bytes
 from kpi_helpers.errors import DataError, Problem
 
 BACKGROUND_FILE = "background_en.json.gz"
@@ -99,13 +100,16 @@ def load_keywords(path: str | Path) -> list[dict]:
     """keywords.yaml: `themes: [{theme, name, name_en, keywords: [...]}]` -> list of dicts."""
     path = Path(path)
     try:
-        data = safe_yaml_load(read_input_bytes(path, "yaml").decode("utf-8-sig"))
+        text, _ = decode_bytes(read_input_bytes(path, "yaml"))
+        if text is None:
+            raise DataError([Problem(path.name, None, "-", NOT_TEXT)])
+        data = safe_yaml_load(text)
     except YamlLimitError as e:
         line = getattr(e.problem_mark, "line", None)
         raise DataError([Problem(path.name, line and line + 1, "-", e.problem)]) from None
     except InputRefused as e:
         raise DataError([Problem(path.name, None, "-", str(e))]) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+    except (OSError, yaml.YAMLError) as e:
         raise DataError([Problem(path.name, None, "-", f"cannot be read as YAML ({e})")]) from None
     items = data.get("themes") if isinstance(data, dict) else data
     if not isinstance(items, list):

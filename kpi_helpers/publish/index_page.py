@@ -8,10 +8,11 @@ from urllib.parse import quote
 import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.engine.results import PeriodResults
 from kpi_helpers.publish.html import report_css
 from kpi_helpers.publish.page_frame import MAIN_ID, finish_page, head_html, header_html
 from kpi_helpers.report import registry
-from kpi_helpers.report.i18n import band_name, localized, t
+from kpi_helpers.report.i18n import band_name, localized, pm_names, t
 from kpi_helpers.report.summary import ExecutiveSummary, executive_summary
 from kpi_helpers.report.tables import format_number, format_share, is_missing
 
@@ -114,6 +115,7 @@ def _see(job, lang: str) -> str:
 
 def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=frozenset()) -> str:
     people = {row["pm_id"]: row for _, row in ds.people.iterrows()}
+    names = pm_names(ds.people, lang)
     totals = totals.set_index("pm_id")
     points = t("common.unit_points", lang)
     rows = [
@@ -127,7 +129,7 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=froz
         person = people.get(job.pm_id, pd.Series({"name": job.pm_id}))
         team = "" if is_missing(person.get("team")) else localized(person, "team", lang)
         band = totals["band"].get(job.pm_id)
-        name = localized(person, "name", lang)
+        name = names.get(job.pm_id, job.pm_id)
         if job.name in failed:  # no page was published: the name, unlinked, marked as failed
             label = (
                 f'{escape(name)} <span class="kpi-failed">({_text("index.report_failed", lang)})'
@@ -145,7 +147,15 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=froz
     return "".join(rows)
 
 
-def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=frozenset()) -> str:
+def render_index(
+    ds: Dataset,
+    period: str,
+    lang: str,
+    jobs,
+    made: dict,
+    failed=frozenset(),
+    results: PeriodResults | None = None,
+) -> str:
     """The landing page of reports/<period>/ as one self-contained HTML string.
 
     Args:
@@ -155,8 +165,9 @@ def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=f
         jobs: the run's NotebookJobs (company reports, then one per PM) for the links.
         made: created, data_dir, digest (short sha256 of the inputs), version.
         failed: names of PM jobs that failed in a partial run: listed as failed, without links.
+        results: the period's results the run computed once (computed here when not given).
     """
-    summary = executive_summary(ds, period, lang)
+    summary = executive_summary(ds, period, lang, results)
     company = ds.company.display_name(lang)
     title = t("index.title", lang, company=company)
     company_jobs = [j for j in jobs if j.pm_id is None]

@@ -9,9 +9,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from kpi_helpers.config import CHROMIUM_ENV
 from kpi_helpers.errors import KpiWorkbookError
 
-CHROMIUM_ENV = "KPI_WORKBOOK_CHROMIUM"  # a browser other than the one on PATH
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Headless, offline and quiet: no first-run, sync, component or background network traffic.
 CHROMIUM_FLAGS = (

@@ -13,11 +13,9 @@ import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.spreadsheet import append_row, xlsx_value
-from kpi_helpers.engine.evaluation import all_actuals, evaluate_period
-from kpi_helpers.engine.review import review_period
-from kpi_helpers.feedback.metrics import add_period, feedback_metrics
+from kpi_helpers.engine.results import PeriodResults, period_results
 from kpi_helpers.report.findings_text import finding_messages, proposal_reasons
-from kpi_helpers.report.i18n import band_name, dimension_name, localized
+from kpi_helpers.report.i18n import band_name, dimension_name, localized, pm_names
 from kpi_helpers.report.views import traffic_light
 
 SHEETS = (
@@ -57,36 +55,31 @@ def workbook_file_name(period: str) -> str:
     return f"{period}_kpi_workbook.xlsx"
 
 
-def _names(ds: Dataset, lang: str) -> dict[str, str]:
-    return {row["pm_id"]: localized(row, "name", lang) for _, row in ds.people.iterrows()}
-
-
-def _feedback_sheet(ds: Dataset, period: str) -> pd.DataFrame:
-    if ds.feedback is None or ds.feedback.empty:
+def _feedback_sheet(results: PeriodResults) -> pd.DataFrame:
+    if results.feedback_by_period is None:
         return pd.DataFrame(columns=FEEDBACK_COLUMNS)
-    rows = add_period(ds.feedback, ds.company.cadence)
-    by_period = feedback_metrics(rows, by=["period"], cadence=ds.company.cadence)
-    current = rows[rows["period"] == period]
-    by_product = feedback_metrics(current, by=["product"]) if len(current) else None
-    frames = [by_period.assign(scope="period", product=None)]
+    frames = [results.feedback_by_period.assign(scope="period", product=None)]
+    by_product = results.feedback_by_product
     if by_product is not None and len(by_product):
-        frames.append(by_product.assign(scope="product", period=period))
+        frames.append(by_product.assign(scope="product", period=results.period))
     out = pd.concat(frames, ignore_index=True)
     return out.reindex(columns=FEEDBACK_COLUMNS)
 
 
-def workbook_tables(ds: Dataset, period: str, lang: str = "zh") -> dict[str, pd.DataFrame]:
+def workbook_tables(
+    ds: Dataset, period: str, lang: str = "zh", results: PeriodResults | None = None
+) -> dict[str, pd.DataFrame]:
     """Every table of the workbook by sheet name (SHEETS order), for `period` in `lang`.
 
     Args:
         ds: the validated data set.
         period: the review period, e.g. "2026-Q3".
         lang: the language of names, bands, dimensions and sentences ("zh" or "en").
+        results: the period's results the run computed once (computed here when not given).
     """
-    actuals = all_actuals(ds)
-    ev = evaluate_period(ds, period, actuals)
-    review = review_period(ds, period, actuals)
-    names = _names(ds, lang)
+    results = results if results is not None else period_results(ds, period)
+    ev, review = results.evaluation, results.review
+    names = pm_names(ds.people, lang)
     teams = ds.people.set_index("pm_id")["team"] if "team" in ds.people else pd.Series(dtype=str)
     card = ev.card
     kpi_name = [localized(r, "name", lang) for _, r in card.iterrows()]
@@ -127,7 +120,7 @@ def workbook_tables(ds: Dataset, period: str, lang: str = "zh") -> dict[str, pd.
         + ["old_threshold", "old_target", "old_stretch", "threshold", "target", "stretch"]
         + ["action", "changed", "reason_text"]
     ].rename(columns={"reason_text": "reason"})
-    tables = [scorecard, totals, dims, objectives, findings, proposal, _feedback_sheet(ds, period)]
+    tables = [scorecard, totals, dims, objectives, findings, proposal, _feedback_sheet(results)]
     return dict(zip(SHEETS, (t.reset_index(drop=True) for t in tables), strict=True))
 
 

@@ -12,23 +12,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_helpers.config import DATASET_ENV, NOTEBOOKS_DIR, PROJECT_ROOT, REUSE_ENV
+from kpi_helpers.config import DATASET_ENV, NOTEBOOKS_DIR, PROJECT_ROOT, REUSE_DATA_ENV
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.folder import folder_fingerprint
 from kpi_helpers.data.load import load_dataset
+from kpi_helpers.data.params import resolve_period, resolve_pms
 from kpi_helpers.data.urls import is_database_url
 from kpi_helpers.engine.evaluation import PeriodEvaluation, all_actuals, evaluate_period
 from kpi_helpers.engine.goal_tree import strategy_changes, strategy_nodes
-from kpi_helpers.errors import KpiWorkbookError
-from kpi_helpers.periods import (
-    PeriodError,
-    normalize_period,
-    parse_period,
-    previous_period,
-    sort_periods,
-)
+from kpi_helpers.errors import KpiWorkbookError, UsageError
+from kpi_helpers.periods import parse_period, previous_period, sort_periods
 from kpi_helpers.report import narrative, short_errors
-from kpi_helpers.report.i18n import LANGUAGES, band_name, dimension_name, localized, t
+from kpi_helpers.report.i18n import (
+    band_name,
+    dimension_name,
+    localized,
+    pm_names,
+    report_language,
+    t,
+)
 from kpi_helpers.report.registry import NOTEBOOKS
 
 
@@ -157,11 +159,7 @@ class ReportContext:
     def pm_names(self) -> dict[str, str]:
         """pm_id -> display name in the report's language (made once per language)."""
         if self.lang not in self._names:
-            people = self.ds.people
-            self._names[self.lang] = {
-                pm: localized(row, "name", self.lang)
-                for pm, row in zip(people["pm_id"], people.to_dict("records"), strict=True)
-            }
+            self._names[self.lang] = pm_names(self.ds.people, self.lang)
         return self._names[self.lang]
 
     def pm_name(self, pm_id: str) -> str:
@@ -240,7 +238,7 @@ def open_period(
 
 def _reuse_key(source: str | Path, period: str) -> tuple | None:
     """What a kept evaluation depends on: the folder's files and the period (None: no reuse)."""
-    if os.environ.get(REUSE_ENV) != "1" or not isinstance(source, Path) or not source.is_dir():
+    if os.environ.get(REUSE_DATA_ENV) != "1" or not isinstance(source, Path) or not source.is_dir():
         return None
     return folder_fingerprint(source), (period or "").strip()
 
@@ -257,35 +255,22 @@ def _load(source: str | Path, key: tuple | None) -> Dataset:
 
 
 def _check_lang(ds: Dataset, lang: str) -> str:
-    lang = (lang or ds.company.language or "zh").strip().lower()
-    if lang not in LANGUAGES:
-        raise ReportError(f"lang = '{lang}' is not a report language; use 'zh' or 'en'")
-    return lang
+    try:
+        return report_language(lang, ds.company.language)
+    except ValueError as e:
+        raise ReportError(f"lang = {e}") from None
 
 
 def _choose_period(ds: Dataset, period: str) -> str:
-    if not (period or "").strip():
-        if ds.latest_period is None:
-            raise ReportError(
-                "actuals.csv has no rows, so there is no period to report; add actuals or set period"
-            )
-        return ds.latest_period
     try:
-        period = normalize_period(period)
-    except PeriodError as e:
-        raise ReportError(f"period: {e}") from None
-    known = set(ds.periods) | set(ds.targets["period"].dropna())
-    if period not in known:
-        have = ", ".join(ds.periods) or "none"
-        raise ReportError(
-            f"period = '{period}' has no actuals or targets in the data; periods with actuals: {have}"
-        )
-    return period
+        return resolve_period(ds, period, name="period")
+    except UsageError as e:
+        raise ReportError(str(e)) from None
 
 
 def _check_pm(ds: Dataset, pm: str) -> str:
     pm = (pm or "").strip()
-    if pm and pm not in set(ds.people["pm_id"]):
-        have = ", ".join(ds.people["pm_id"].astype(str))
-        raise ReportError(f"pm = '{pm}' is not in people.csv; known pm_id values: {have}")
-    return pm
+    try:
+        return resolve_pms(ds, [pm], name="pm")[0] if pm else ""
+    except UsageError as e:
+        raise ReportError(str(e)) from None

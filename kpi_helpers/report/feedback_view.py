@@ -85,7 +85,7 @@ def theme_rows(
     `names` (key -> (zh, en)) overrides the theme names; lang_text gives the languages of the
     theme's comments; change_text is the change in share, called a change only when it is real.
     """
-    from kpi_helpers.report.i18n import t
+    from kpi_helpers.report.i18n import in_language, t
     from kpi_helpers.report.tables import format_number, is_missing
 
     if found.empty:
@@ -106,7 +106,7 @@ def theme_rows(
         for c, r in zip(top["change"], top["change_real"], strict=True)
     ]
     label = [
-        names[k][0 if lang == "zh" else 1] if k in names else (zh if lang == "zh" else en)
+        in_language(lang, *names[k]) if k in names else in_language(lang, zh, en)
         for k, zh, en in zip(top["key"], top["name_zh"], top["name_en"], strict=True)
     ]
     lang_text = [_langs_text(x, lang) for x in top["langs"]]

@@ -7,7 +7,7 @@ from functools import cache
 
 import pandas as pd
 
-from kpi_helpers.report.i18n import catalogue, dimension_name, t
+from kpi_helpers.report.i18n import catalogue, dimension_name, in_language, t
 
 
 @cache
@@ -59,8 +59,8 @@ def finding_text(kind: str, params: dict, lang: str = "en") -> str:
     p = _display(params, lang)
     if kind == "proposal.unchanged":
         why_en, why_zh = _pairs("message.why.")[params["why"]]
-        p["why"] = (why_zh if lang == "zh" else why_en).format(**p)
-    return (zh if lang == "zh" else en).format(**p)
+        p["why"] = in_language(lang, why_zh, why_en).format(**p)
+    return in_language(lang, zh, en).format(**p)
 
 
 def finding_messages(findings: pd.DataFrame, lang: str) -> list[str]:

@@ -12,6 +12,23 @@ from kpi_helpers.data.schema import DIMENSION_NAMES
 LANGUAGES = ("zh", "en")
 
 
+def report_language(lang: str | None = None, default: str | None = None) -> str:
+    """The language of a report: `lang` when given, else `default` (the company's), else Chinese.
+
+    Raises:
+        ValueError: the choice is not one of LANGUAGES (the message says which to use).
+    """
+    chosen = (lang or default or LANGUAGES[0]).strip().lower()
+    if chosen not in LANGUAGES:
+        raise ValueError(f"'{chosen}' is not a report language; use 'zh' or 'en'")
+    return chosen
+
+
+def in_language(lang: str, zh, en):
+    """`zh` for a Chinese report, `en` for an English one."""
+    return zh if lang == "zh" else en
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """The flat key -> text mapping of a language (nested YAML keys joined with dots)."""
@@ -34,7 +51,7 @@ def catalogue(lang: str) -> dict[str, str]:
                 flat[key] = str(v)
 
     walk("", raw)
-    column = 0 if lang == "zh" else 1
+    column = in_language(lang, 0, 1)
     flat.update({f"dimension.{k}": names[column] for k, names in DIMENSION_NAMES.items()})
     return flat
 
@@ -61,3 +78,11 @@ def localized(row, field: str, lang: str) -> str:
     if lang == "en" and isinstance(en, str) and en.strip():
         return en
     return str(row.get(field) if hasattr(row, "get") else row)
+
+
+def pm_names(people, lang: str) -> dict[str, str]:
+    """pm_id -> the PM's display name in `lang` (people.csv's name_en in English when given)."""
+    return {
+        pm: localized(row, "name", lang)
+        for pm, row in zip(people["pm_id"], people.to_dict("records"), strict=True)
+    }

@@ -12,12 +12,13 @@ import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.engine.checkins import current_period, forecast_checkins
-from kpi_helpers.engine.evaluation import PeriodEvaluation, all_actuals, evaluate_period
+from kpi_helpers.engine.evaluation import PeriodEvaluation
 from kpi_helpers.engine.findings import SEVERITIES
-from kpi_helpers.engine.review import Review, review_period
+from kpi_helpers.engine.results import PeriodResults, period_results
+from kpi_helpers.engine.review import Review
 from kpi_helpers.feedback.metrics import add_period, feedback_metrics
 from kpi_helpers.report.findings_text import finding_text
-from kpi_helpers.report.i18n import band_name, dimension_name, localized, t
+from kpi_helpers.report.i18n import band_name, dimension_name, pm_names, t
 from kpi_helpers.report.labels import kpi_labels
 from kpi_helpers.report.tables import format_number, format_share, is_missing
 from kpi_helpers.report.views import kpi_results, status_counts
@@ -143,11 +144,15 @@ def _finding_sentence(row, names: dict, lang: str) -> str:
     return finding_text(row.kind, params, lang)
 
 
-def period_nps(ds: Dataset, period: str) -> dict | None:
-    """The period's NPS with its 95 % interval and its change since the previous period."""
-    if ds.feedback is None or ds.feedback.empty:
-        return None
-    by_period = feedback_metrics(add_period(ds.feedback, ds.company.cadence), by=["period"])
+def period_nps(ds: Dataset, period: str, by_period: pd.DataFrame | None = None) -> dict | None:
+    """The period's NPS with its 95 % interval and its change since the previous period.
+
+    `by_period` is feedback_metrics by period when the caller has it (PeriodResults).
+    """
+    if by_period is None:
+        if ds.feedback is None or ds.feedback.empty:
+            return None
+        by_period = feedback_metrics(add_period(ds.feedback, ds.company.cadence), by=["period"])
     now = by_period[by_period["period"] == period]
     if now.empty or is_missing(now["nps"].iloc[0]):
         return None
@@ -277,15 +282,18 @@ def at_risk_sentences(ds: Dataset, names: dict, lang: str) -> list[str]:
     return [text for _, text in sorted(out, key=lambda x: x[0])]
 
 
-def executive_summary(ds: Dataset, period: str, lang: str) -> ExecutiveSummary:
-    """Everything index.html says about `period` besides the links, in `lang`."""
-    actuals = all_actuals(ds)  # derived from feedback and reviews once, for all three below
-    ev = evaluate_period(ds, period, actuals)
-    names = {row["pm_id"]: localized(row, "name", lang) for _, row in ds.people.iterrows()}
-    before = evaluate_period(ds, ev.previous, actuals).totals if ev.previous else None
-    review = review_period(ds, period, actuals)
+def executive_summary(
+    ds: Dataset, period: str, lang: str, results: PeriodResults | None = None
+) -> ExecutiveSummary:
+    """Everything index.html says about `period` besides the links, in `lang`.
+
+    `results` are the period's results the run already computed (made here when not given).
+    """
+    results = results if results is not None else period_results(ds, period)
+    ev, before, review = results.evaluation, results.previous_totals, results.review
+    names = pm_names(ds.people, lang)
     act, low_pms = _low_pm_sentences(ds, ev, names, lang)
-    nps = period_nps(ds, period)
+    nps = period_nps(ds, period, results.feedback_by_period)
     satisfaction, nps_warning = satisfaction_sentence(nps, period, lang)
     if nps_warning:
         act.append(nps_warning)

@@ -10,7 +10,7 @@ from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.errors import KpiWorkbookError
 from kpi_helpers.report import registry
-from kpi_helpers.report.i18n import catalogue, localized, t
+from kpi_helpers.report.i18n import catalogue, pm_names, t
 
 PM_NOTEBOOK = registry.per_pm().stem  # run once for the company and once per product manager
 
@@ -125,7 +125,7 @@ def plan_run(
         jobs.append(
             NotebookJob(path.stem, path, base, f"{path.stem}.html", report_title(path.stem, lang))
         )
-    names = {row["pm_id"]: localized(row, "name", lang) for _, row in ds.people.iterrows()}
+    names = pm_names(ds.people, lang)
     pm_notebook = Path(notebooks_dir) / f"{PM_NOTEBOOK}.ipynb"
     for pm_id in pm_ids:
         _check_file_name(pm_id)

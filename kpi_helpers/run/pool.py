@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from kpi_helpers.config import DATASET_ENV, REUSE_ENV
+from kpi_helpers.config import DATASET_ENV, HEADLESS_ENV, REUSE_DATA_ENV
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.folder import folder_fingerprint
 from kpi_helpers.errors import KpiWorkbookError
@@ -60,8 +60,8 @@ def write_kernelspec(jupyter_dir: Path, env: dict | None = None) -> None:
             "language": "python",
             "env": {
                 "MPLBACKEND": MPL_BACKEND,
-                "KPI_WORKBOOK_HEADLESS": "1",
-                REUSE_ENV: "1",  # notebooks of one period share the loaded data
+                HEADLESS_ENV: "1",
+                REUSE_DATA_ENV: "1",  # notebooks of one period share the loaded data
                 **(env or {}),
             },
         },

@@ -14,6 +14,7 @@ from kpi_helpers import __version__
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.urls import url_for_workers
+from kpi_helpers.engine.results import period_results
 from kpi_helpers.publish import html as publish
 from kpi_helpers.publish.index_page import render_index
 from kpi_helpers.publish.pdf import find_chromium, print_pages
@@ -189,13 +190,11 @@ def _keep_other_pms(ds, period, lang, jobs, notebooks_dir, target: Path, build: 
     return kept
 
 
-def _write_extras(ds, period, lang, jobs, build: Path, chromium: str | None, workers: int) -> None:
-    """The period's XLSX workbook and, when a Chromium is given, a PDF of every page."""
-    write_workbook(workbook_tables(ds, period, lang), build / workbook_file_name(period))
-    if chromium:
-        pages = ["index.html", *(job.html for job in jobs)]
-        log.info("printing %d pages to PDF", len(pages))
-        print_pages(build, pages, chromium, workers)
+def _print_pdfs(jobs, build: Path, chromium: str, workers: int) -> None:
+    """A PDF beside the index page and every published page, printed by Chromium."""
+    pages = ["index.html", *(job.html for job in jobs)]
+    log.info("printing %d pages to PDF", len(pages))
+    print_pages(build, pages, chromium, workers)
 
 
 def run_reports(
@@ -330,10 +329,20 @@ def run_reports(
             if kept:
                 manifest["kept"] = [job.html for job in kept]
                 publish.write_json(build / "manifest.json", manifest)
-            index = render_index(ds, period, lang, jobs + kept, made, failed=failed_names)
+            summary_started = time.perf_counter()
+            once = period_results(ds, period)  # for the index page and the workbook alike
+            index = render_index(ds, period, lang, jobs + kept, made, failed_names, once)
             (build / "index.html").write_text(index, encoding="utf-8")
+            tables = workbook_tables(ds, period, lang, once)
+            write_workbook(tables, build / workbook_file_name(period))
+            log.info(
+                "index.html and %s made in %.1f s",
+                workbook_file_name(period),
+                time.perf_counter() - summary_started,
+            )
             pages = [j for j in jobs if j.name not in failed_names]
-            _write_extras(ds, period, lang, pages, build, chromium, workers)
+            if chromium:
+                _print_pdfs(pages, build, chromium, workers)
             if pm_packs:
                 write_packs(build, [j.pm_id for j in pages if j.pm_id])
             publish.set_modes(build, file_mode)

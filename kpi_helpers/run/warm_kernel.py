@@ -26,9 +26,10 @@ from jupyter_core.utils import ensure_async, run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
+from kpi_helpers.config import KERNEL_REUSE_ENV
+
 ENGINE = "kpi-workbook-warm"
 MAX_NOTEBOOKS = 500
-REUSE_ENV = "KPI_WORKBOOK_KERNEL_REUSE"
 RESET_TIMEOUT = 60  # seconds
 
 # Runs silently before each notebook; `{cwd}` is the notebook's folder as a JSON string.
@@ -93,11 +94,11 @@ async def _shutdown(km, kc) -> None:
 
 def max_notebooks() -> int:
     """How many notebooks one kernel runs before it is replaced (KPI_WORKBOOK_KERNEL_REUSE)."""
-    value = os.environ.get(REUSE_ENV, "").strip()
+    value = os.environ.get(KERNEL_REUSE_ENV, "").strip()
     try:
         return max(1, int(value)) if value else MAX_NOTEBOOKS
     except ValueError:
-        log.warning("%s=%r is not a whole number; using %d", REUSE_ENV, value, MAX_NOTEBOOKS)
+        log.warning("%s=%r is not a whole number; using %d", KERNEL_REUSE_ENV, value, MAX_NOTEBOOKS)
         return MAX_NOTEBOOKS
 
 

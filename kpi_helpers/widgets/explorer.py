@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_helpers.periods import period_of_dates, sort_periods
+from kpi_helpers.report.i18n import in_language
 
 
 def _themes_column(feedback: pd.DataFrame) -> pd.Series:
@@ -81,7 +82,7 @@ def theme_labels(themes: pd.DataFrame, lang: str, names: dict | None = None) -> 
     labels = dict(zip(order["_key"], order[name].astype(str), strict=False))
     for k, pair in (names or {}).items():
         if k in labels:
-            labels[k] = str(pair[0] if lang == "zh" else pair[1])
+            labels[k] = str(in_language(lang, *pair))
     return labels
 
 

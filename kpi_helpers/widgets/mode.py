@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
-# Set to 1 by `kpi-workbook run` (papermill) and by anything else that executes notebooks without a
-# person in front of them: controls are then never shown, whatever `interactive` says.
-HEADLESS_ENV = "KPI_WORKBOOK_HEADLESS"
-# Set to 1 by `make lab` for the Jupyter server it starts: kernels started there show the
-# controls even though the notebooks' parameters cell says `interactive = False`.
-LAB_ENV = "KPI_WORKBOOK_LAB"
+# HEADLESS_ENV is set to 1 by `kpi-workbook run` (papermill) and by anything else that executes
+# notebooks without a person in front of them: controls are then never shown, whatever
+# `interactive` says. LAB_ENV is set to 1 by `make lab` for the Jupyter server it starts: kernels
+# started there show the controls even though the parameters cell says `interactive = False`.
+from kpi_helpers.config import HEADLESS_ENV, LAB_ENV
 
 _TRUE = {"1", "true", "yes", "on"}
 
