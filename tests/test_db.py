@@ -109,7 +109,7 @@ def test_the_sample_validates_and_scores_the_same_from_the_database(
 ):
     code, out, err = cli(capsys, "export-db", empty_db, "--data", DATA)
     assert code == 0, err
-    assert "people, kpis, targets, actuals, feedback, reviews, company" in out
+    assert "people, kpis, targets, actuals, feedback, reviews, events, company" in out
     assert public_url(empty_db) in out
 
     code, out, err = cli(capsys, "validate", "--data", empty_db)
@@ -260,7 +260,8 @@ def test_export_refuses_existing_tables_unless_replace(tiny_db, tiny_data, edit_
     code, _, err = cli(capsys, "export-db", tiny_db, "--data", tiny_data)
     assert code == 1
     assert (
-        "already has the tables people, kpis, targets, actuals, feedback, reviews, company" in err
+        "already has the tables people, kpis, targets, actuals, feedback, reviews, events, company"
+        in err
     )
     assert "pass --replace to overwrite them" in err
 
@@ -297,7 +298,7 @@ def test_export_needs_a_url_and_a_folder(tmp_path, capsys):
 def test_fingerprint_hashes_each_table_and_follows_its_content(tiny_db):
     before = fingerprint(tiny_db)
     assert sorted(before) == sorted(
-        ["people", "kpis", "targets", "actuals", "feedback", "reviews", "company"]
+        ["people", "kpis", "targets", "actuals", "feedback", "reviews", "events", "company"]
     )
     assert read_dataset(tiny_db)[0].table_sha256 == before
     execute(tiny_db, "UPDATE actuals SET note = 'x' WHERE kpi_id = 'K01'")

@@ -16,6 +16,7 @@ CONTRACT_FILES = {
     "actuals.csv",
     "feedback.csv",
     "reviews.csv",
+    "events.csv",
 }
 
 

@@ -23,7 +23,7 @@ KPI_FIELDS = [
     "score",
     "derived",
 ]
-PM_FIELDS = ["pm_id", "total", "coverage", "band"]
+PM_FIELDS = ["pm_id", "total", "coverage", "band", "incomplete"]
 
 
 def main(args) -> int:
@@ -47,7 +47,7 @@ def main(args) -> int:
         full = pd.concat([kpi_rows, pm_rows], ignore_index=True)
         full = full.sort_values(["pm_id", "_o", "kpi_id"], kind="stable").drop(columns="_o")
         full.insert(0, "period", period)
-        full = full[["period", "row", *KPI_FIELDS, "total", "coverage", "band"]]
+        full = full[["period", "row", *KPI_FIELDS, "total", "coverage", "band", "incomplete"]]
         full.to_csv(sys.stdout, index=False, float_format="%.10g")
     else:
         print_table(card[KPI_FIELDS].drop(columns=["derived"]), f"Scorecard {period}")

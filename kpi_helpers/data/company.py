@@ -41,6 +41,7 @@ class ScoringPolicy:
     target_points: float = 100.0
     stretch_points: float = 120.0
     missing: str = "exclude"  # or "zero"
+    min_coverage: float = 0.8  # below this scored share of KPI weight a PM gets no band
 
 
 DEFAULT_BANDS: tuple[tuple[str, float], ...] = (
@@ -412,7 +413,8 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
                 fname,
                 None,
                 "scoring",
-                "scoring must be a mapping (threshold_points, target_points, stretch_points, missing)",
+                "scoring must be a mapping (threshold_points, target_points, stretch_points, "
+                "missing, min_coverage)",
             )
         )
         return ScoringPolicy()
@@ -431,7 +433,19 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
             )
         )
         missing = "exclude"
-    if not (0 <= t < g < s):
+    floor = _number(raw, "min_coverage", fname, problems, d.min_coverage)
+    if floor > 1 and floor <= 100:
+        floor = floor / 100.0  # written as a percent (80)
+    if not 0 <= floor <= 1:
+        problems.append(
+            Problem(
+                fname,
+                raw.get(LINE),
+                "min_coverage",
+                f"min_coverage {floor:g} is not a share; write a value from 0 to 1 such as 0.8",
+            )
+        )
+        floor = d.min_coverage
         problems.append(
             Problem(
                 fname,
@@ -440,8 +454,8 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
                 f"points must rise: 0 <= threshold_points ({t}) < target_points ({g}) < stretch_points ({s})",
             )
         )
-        return ScoringPolicy(missing=missing)
-    return ScoringPolicy(t, g, s, missing)
+        return ScoringPolicy(missing=missing, min_coverage=floor)
+    return ScoringPolicy(t, g, s, missing, floor)
 
 
 def _bands(raw, fname: str, problems: list[Problem]) -> tuple[tuple[str, float], ...]:

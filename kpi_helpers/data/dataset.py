@@ -25,6 +25,7 @@ class Dataset:
     actuals: pd.DataFrame
     feedback: pd.DataFrame
     reviews: pd.DataFrame
+    events: pd.DataFrame  # optional events.csv: period, scope, kind, description
     files: dict[str, Path] = field(default_factory=dict)
     url: str | None = None  # the database URL the tables were read from
     table_sha256: dict[str, str] = field(default_factory=dict)  # database tables' content

@@ -12,7 +12,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpi_helpers.data.schema import DIMENSION_ALIASES, DIRECTION_ALIASES, ROW, TABLES, Table
+from kpi_helpers.data.schema import (
+    COMPANY_SCOPE,
+    DIMENSION_ALIASES,
+    DIRECTION_ALIASES,
+    EVENT_KIND_ALIASES,
+    ROW,
+    TABLES,
+    Table,
+)
 from kpi_helpers.errors import Problem
 from kpi_helpers.periods import PeriodError, normalize_period
 
@@ -281,6 +289,11 @@ def source_table(source, name: str) -> tuple[pd.DataFrame, list[Problem], Path |
         # the Chinese dimension names (用户增长) are accepted for their keys
         dims = typed["dimension"].str.strip()
         typed["dimension"] = dims.map(DIMENSION_ALIASES).fillna(dims.str.lower()).astype("string")
+    if name == "events":
+        kinds = typed["kind"].str.strip()
+        typed["kind"] = kinds.map(EVENT_KIND_ALIASES).fillna(kinds.str.lower()).astype("string")
+        scope = typed["scope"].str.strip()
+        typed["scope"] = scope.where(~scope.str.lower().isin(COMPANY_SCOPE), "company")
     if name == "feedback":
         for col in ("text", "product", "channel"):
             typed[col] = unescape_text(typed[col])

@@ -21,6 +21,7 @@ _PERIOD_COLUMNS = (
     ("targets", "period"),
     ("actuals", "period"),
     ("reviews", "period"),
+    ("events", "period"),
 )
 
 
@@ -103,7 +104,26 @@ def check_references(folder: Folder) -> list[Problem]:
             "or add the goal to an objective"
         )
         problems += _unknown(folder, "kpis", "goal_id", set(goals), text)
+    problems += _event_scopes(folder)
     return problems
+
+
+def event_scopes(kpis: pd.DataFrame, people: pd.DataFrame) -> set[str]:
+    """What an event may cover: `company`, a kpi_id, a team or a product of people.csv."""
+    teams = set(people["team"].dropna())
+    products = {p for ps in people["products"].dropna() for p in ps}
+    return {"company", *kpis["kpi_id"].dropna(), *teams, *products}
+
+
+def _event_scopes(folder: Folder) -> list[Problem]:
+    if not (folder.has("events", "scope") and folder.has("kpis", "kpi_id")):
+        return []
+    known = event_scopes(folder.frames["kpis"], folder.frames["people"])
+    text = (
+        f"is not a kpi_id in {folder.files['kpis']}, a team or product in "
+        f"{folder.files['people']}, nor 'company'; write which of them the event covers"
+    )
+    return _unknown(folder, "events", "scope", known, text)
 
 
 def _unknown(folder: Folder, name: str, col: str, known: set, text: str) -> list[Problem]:

@@ -133,7 +133,22 @@ REVIEWS = Table(
     optional_file=True,
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (PEOPLE, KPIS, TARGETS, ACTUALS, FEEDBACK, REVIEWS)}
+# Things that happened in a period and explain a KPI's movement (the evidence a target needs
+# before it is eased); scope is a kpi_id, a product, a team, or `company`.
+EVENTS = Table(
+    "events",
+    (
+        _c("period", "period", True, "周期", "考核周期"),
+        _c("scope", "str", True, "范围", "影响范围"),
+        _c("kind", "str", True, "类型", "事件类型"),
+        _c("description", "str", True, "描述", "事件描述", "说明"),
+    ),
+    optional_file=True,
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (PEOPLE, KPIS, TARGETS, ACTUALS, FEEDBACK, REVIEWS, EVENTS)
+}
 
 # Value ranges of numeric survey columns (inclusive).
 RANGES = {
@@ -143,6 +158,18 @@ RANGES = {
     ("reviews", "score"): (1, 5),
 }
 DIRECTIONS = ("higher", "lower")
+EVENT_KINDS = ("market", "organisation", "data_definition", "other")
+EVENT_KIND_ALIASES = {
+    "市场": "market",
+    "市场变化": "market",
+    "组织": "organisation",
+    "组织调整": "organisation",
+    "organization": "organisation",
+    "数据口径": "data_definition",
+    "口径变化": "data_definition",
+    "其他": "other",
+}
+COMPANY_SCOPE = ("company", "公司", "全公司")
 DIRECTION_ALIASES = {
     "higher": "higher",
     "lower": "lower",

@@ -9,7 +9,15 @@ import pandas as pd
 from kpi_helpers.data.dataset import Dataset, read_source
 from kpi_helpers.data.reading import source_table
 from kpi_helpers.data.rules import Folder, cross_file_problems
-from kpi_helpers.data.schema import DIMENSION_ALIASES, DIMENSIONS, DIRECTIONS, RANGES, ROW, TABLES
+from kpi_helpers.data.schema import (
+    DIMENSION_ALIASES,
+    DIMENSIONS,
+    DIRECTIONS,
+    EVENT_KINDS,
+    RANGES,
+    ROW,
+    TABLES,
+)
 from kpi_helpers.errors import Problem
 
 # Tables whose duplicate keys are only a warning: real survey exports repeat rows.
@@ -90,6 +98,7 @@ def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object
         },
         "feedback": {c: [between("feedback", c)] for c in ("nps", "csat", "ces")},
         "reviews": {"score": [between("reviews", "score")], "dimension": [dimension]},
+        "events": {"kind": [one_of(EVENT_KINDS, "an event kind")]},
     }
 
 

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from kpi_helpers.data.company import Company, ScoringPolicy
+from kpi_helpers.engine.derive import parse_source
+from kpi_helpers.engine.evidence import cohort_misses, covering_events, event_for
 from kpi_helpers.engine.findings import finding, findings_frame
 from kpi_helpers.engine.lint import coverage_findings
 from kpi_helpers.engine.scoring import active_kpis, kpi_targets
@@ -96,11 +98,14 @@ def review_findings(
     company: Company,
     period: str,
     policy: ScoringPolicy | None = None,
+    events: pd.DataFrame | None = None,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """What to adjust after `period`, looking at every period so far.
 
     Kinds: kpi_too_easy and pm_too_easy (stretch reached two periods running), kpi_under_threshold
-    and pm_under_threshold (below threshold two periods running), goal_left_strategy (retire),
+    and pm_under_threshold (below threshold two periods running; kpi_under_threshold_event or
+    kpi_under_threshold_cohort when an event or a cohort-wide miss explains it), goal_left_strategy,
     objective_uncovered (add a KPI), weights_after_retirement (next period's weights once the
     retirements apply), missing_data (active periods without an actual).
 
@@ -119,21 +124,24 @@ def review_findings(
     rows: list[dict] = []
 
     streaks = _streaks(hist, period)
+    context = _evidence(kpis, people, events, streaks.set_index("kpi_id"), period)
     for flag, kind, pm_kind in (
         ("at_stretch", "kpi_too_easy", "pm_too_easy"),
         ("under", "kpi_under_threshold", "pm_under_threshold"),
     ):
         hit = streaks[streaks[flag]]
         for r in hit.itertuples(index=False):
+            why = _why_missed(context, r.kpi_id, two) if flag == "under" else {}
             rows.append(
                 finding(
-                    kind,
+                    kind + why.pop("suffix", ""),
                     "warning",
                     pm_id=r.pm_id,
                     kpi_id=r.kpi_id,
                     objective_id=objective_of.get(r.goal_id),
                     periods=two,
                     next_period=nxt,
+                    **why,
                 )
             )
         for pm, g in hit.groupby("pm_id"):
@@ -199,6 +207,16 @@ def review_findings(
     return findings_frame(rows)
 
 
+def _why_missed(context: dict, kpi_id: str, periods: list[str]) -> dict:
+    """The evidence explaining a miss, as a finding kind suffix and params; {} when none."""
+    event = event_for(context["events"], kpi_id, periods)
+    if event is not None:
+        return {"suffix": "_event", "event": event["description"], "event_period": event["period"]}
+    if kpi_id in context["cohort"]:
+        return {"suffix": "_cohort", "owners": context["cohort"][kpi_id]}
+    return {}
+
+
 # --- proposal --------------------------------------------------------------------------------
 
 
@@ -237,28 +255,53 @@ def _trend(ordinals: np.ndarray, values: np.ndarray) -> tuple[float, float]:
 def _levels(old: tuple, s: float, g: float, spread: float, step: float, bounds) -> tuple:
     """Threshold / target / stretch around a new target, in order, rounded and within bounds.
 
-    Works in 'better' space (values x s) so that higher is always better; `bounds` too."""
+    Works in 'better' space (values x s) so that higher is always better; `bounds` too. The
+    threshold is rounded down and the stretch up, each at least one step away from the target,
+    so the order threshold < target < stretch survives rounding."""
     t0, g0, s0 = (v * s for v in old)  # NaN stays NaN
     widen = 0.0 if pd.isna(spread) else spread
     lo, hi = bounds
-    t = _round(g - max(g0 - t0, widen), step)
-    st = np.nan if pd.isna(s0) else _round(g + max(s0 - g0, widen), step)
+    lo, hi = _round_bound(lo, step, "up"), _round_bound(hi, step, "down")
+    g = _round(g, step)
+    t = _round(g - max(g0 - t0, widen, step), step, "down")
+    st = np.nan if pd.isna(s0) else _round(g + max(s0 - g0, widen, step), step, "up")
     if pd.isna(st):
         g = min(g, hi)
     else:
         st = min(st, hi)
-        g = min(g, st - step)
-    t = min(max(t, lo), g - step)
+        g = min(g, _round(st - step, step))
+    t = min(max(t, lo), _round(g - step, step))
     if t < lo:  # no room below the target: lift it
         t, g = lo, lo + step
         st = st if pd.isna(st) else max(st, g + step)
     return tuple(np.nan if pd.isna(v) else _round(v, step) * s + 0.0 for v in (t, g, st))
 
 
-def _bounds(unit, s: float, nonnegative: bool) -> tuple[float, float]:
-    """(worst, best) allowed values in better space."""
+def _round_bound(x: float, step: float, how: str) -> float:
+    return x if math.isinf(x) else _round(x, step, how)
+
+
+# Scales that a KPI's data source fixes, whatever its unit says: (lowest, highest).
+_SOURCE_SCALES = {
+    ("feedback", "nps"): (-100.0, 100.0),
+    ("feedback", "csat"): (0.0, 100.0),
+    ("feedback", "ces"): (1.0, 7.0),
+    ("feedback", "resolved_14d"): (0.0, 100.0),
+    ("reviews", None): (1.0, 5.0),
+}
+
+
+def _bounds(unit, s: float, nonnegative: bool, data_source=None) -> tuple[float, float]:
+    """(worst, best) allowed values in better space: 0..100 for %, the scale of a derived KPI
+    (NPS -100..100, review scores 1..5), 0 upwards for values never seen below 0."""
     pct = isinstance(unit, str) and unit.strip().lower() in PERCENT_UNITS
     lo_real, hi_real = (0.0 if (pct or nonnegative) else -np.inf), (100.0 if pct else np.inf)
+    src = parse_source(data_source)
+    if src is not None:
+        kind, metric = src[0], src[1]
+        scale = _SOURCE_SCALES.get((kind, metric)) or _SOURCE_SCALES.get((kind, None))
+        if scale:
+            lo_real, hi_real = scale
     return (lo_real, hi_real) if s > 0 else (-hi_real, -lo_real)
 
 
@@ -275,11 +318,17 @@ def _unchanged(base: dict, why: str, **params) -> dict:
     }
 
 
-def _propose_one(base: dict, k, series: pd.DataFrame, streak, period: str, retiring: set):
+def _largest_gain(values: np.ndarray) -> float:
+    """The largest improvement between two consecutive actuals (better space), 0 if none."""
+    steps = np.diff(values)
+    return float(max(steps.max(), 0.0)) if len(steps) else 0.0
+
+
+def _propose_one(base: dict, k, series: pd.DataFrame, streak, period: str, context: dict):
     nxt = base["period"]
     if streak is None:
         return _unchanged(base, "new", next_period=nxt)
-    if k.kpi_id in retiring:
+    if k.kpi_id in context["retiring"]:
         return _unchanged(base, "retire", goal_id=k.goal_id)
     have = series.dropna(subset=["actual"])
     if not (have["period"] == period).any():
@@ -296,25 +345,39 @@ def _propose_one(base: dict, k, series: pd.DataFrame, streak, period: str, retir
     last = values[-1]
     raw = [v for v in (*old, *have["actual"]) if not pd.isna(v)]
     step = rounding_step(k.unit, old)
-    lo_hi = _bounds(k.unit, s, all(v >= 0 for v in raw))
+    lo_hi = _bounds(k.unit, s, all(v >= 0 for v in raw), getattr(k, "data_source", None))
+    missed = list(series["period"].iloc[-2:])
+    p = {"periods": missed, "last": float(have["actual"].iloc[-1])}
     if streak.beat:
         action, kind = "raise", "proposal.raise"
-        target = _round(max(forecast, last, old[1] * s), step, "up")
+        floor = max(last, old[1] * s)  # never easier than what was achieved, nor than now
+        ceiling = max(floor, last + _largest_gain(values))  # no leap beyond the best gain seen
+        target = _round(min(max(forecast, floor), ceiling), step, "up")
     else:
-        action, kind = "ease", "proposal.ease"
+        event = event_for(context["events"], k.kpi_id, missed)
+        owners = context["cohort"].get(k.kpi_id)
+        if event is None and owners is None:
+            # a miss alone is no reason to ease: the levels stay, the review talks about the cause
+            return {**_unchanged(base, "hold"), "reason_kind": "proposal.hold", "params": p}
+        if event is not None:
+            action, kind = "ease", "proposal.ease_event"
+            p.update(event=event["description"], event_period=event["period"])
+        else:
+            action, kind = "ease", "proposal.ease_cohort"
+            p.update(owners=owners)
         move = spread if not pd.isna(spread) and spread > 0 else step
         target = _round(min(max(forecast, last) + move, old[1] * s), step)
     t, g, st = _levels(old, s, target, spread, step, lo_hi)
+    if action == "raise" and g * s < floor - 1e-9:
+        return _unchanged(base, "at_limit")  # the scale's end leaves no room above the actual
     if np.allclose([t, g, st], old, equal_nan=True):
         return _unchanged(base, "rounding")
-    p = {
-        "periods": list(series["period"].iloc[-2:]),
-        "last": float(have["actual"].iloc[-1]),
-        "target": g,
-        "forecast": round(forecast * s, 6),
-        "spread": None if pd.isna(spread) else round(spread, 6),
-        "step": step,
-    }
+    p.update(
+        target=g,
+        forecast=round(forecast * s, 6),
+        spread=None if pd.isna(spread) else round(spread, 6),
+        step=step,
+    )
     return {
         **base,
         "threshold": t,
@@ -333,8 +396,14 @@ def propose_targets(
     company: Company,
     period: str,
     policy: ScoringPolicy | None = None,
+    events: pd.DataFrame | None = None,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Next period's threshold / target / stretch for every KPI active next period.
+
+    A KPI below threshold two periods running keeps its levels (reason `proposal.hold`) unless
+    an event of `events` covers it in those periods (`proposal.ease_event`, quoting the event)
+    or its whole cohort missed too (`proposal.ease_cohort`); see kpi_helpers.engine.evidence.
 
     The starting point is the KPI's targets in `period` (carried forward), or next period's row of
     targets.csv when it already exists. `changed` says whether a number moved from that starting
@@ -350,6 +419,8 @@ def propose_targets(
     fallback = kpi_targets(kpis, targets, nxt).set_index("kpi_id")
     has_next = set(targets.loc[targets["period"] == nxt, "kpi_id"])
     retiring = set(_retiring(kpis, company, nxt)["kpi_id"])
+    context = _evidence(kpis, people, events, streaks, period)
+    context["retiring"] = retiring
     by_kpi = {kid: g for kid, g in hist.groupby("kpi_id")}
     rows = []
     for k in fallback.reset_index().itertuples(index=False):
@@ -366,7 +437,7 @@ def propose_targets(
         }
         series = by_kpi.get(k.kpi_id, hist.iloc[0:0])
         streak = streaks.loc[k.kpi_id] if k.kpi_id in streaks.index else None
-        rows.append(_propose_one(base, k, series, streak, period, retiring))
+        rows.append(_propose_one(base, k, series, streak, period, context))
     out = pd.DataFrame(
         rows, columns=[c for c in PROPOSAL_COLUMNS if c not in ("changed", "in_fragment")]
     )
@@ -378,6 +449,17 @@ def propose_targets(
     retire = out["params"].map(lambda p: p.get("why") == "retire")
     out["in_fragment"] = ~_same(new, fb) & ~retire
     return out[PROPOSAL_COLUMNS].sort_values(["pm_id", "kpi_id"]).reset_index(drop=True)
+
+
+def _evidence(kpis, people, events, streaks: pd.DataFrame, period: str) -> dict:
+    """Events covering each KPI and the KPIs whose whole cohort missed (engine.evidence)."""
+    if people is None:
+        people = pd.DataFrame({"pm_id": [], "team": [], "products": []})
+    under = set(streaks.index[streaks["under"]]) if len(streaks) else set()
+    return {
+        "events": covering_events(kpis, people, events),
+        "cohort": cohort_misses(active_kpis(kpis, period), under),
+    }
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
@@ -401,11 +483,11 @@ def review_period(ds, period: str, actuals: pd.DataFrame | None = None) -> Revie
 
     actuals = all_actuals(ds) if actuals is None else actuals
     args = (ds.kpis, ds.targets, actuals, ds.company, period, ds.company.policy)
-    proposal = propose_targets(*args)
+    proposal = propose_targets(*args, events=ds.events, people=ds.people)
     return Review(
         period=period,
         next_period=next_period(period),
-        findings=review_findings(*args),
+        findings=review_findings(*args, events=ds.events, people=ds.people),
         proposal=proposal,
         fragment=proposal_fragment(proposal),
     )
