@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from kpi_frames import actuals, company, kpis, targets, worded
 
 from kpi_helpers.data.company import Goal, Objective
-from kpi_helpers.engine.findings import FINDING_COLUMNS
+from kpi_helpers.engine.effect import EFFECT_COLUMNS, effect_findings, proposal_effect
+from kpi_helpers.engine.findings import FINDING_COLUMNS, findings_frame
 from kpi_helpers.engine.review import (
     FRAGMENT_COLUMNS,
     PROPOSAL_COLUMNS,
@@ -359,3 +360,32 @@ def test_proposals_always_keep_the_validators_order(case):
         step = rounding_step(unit, (t, g, s))
         assert row["target"] * sign <= max(vals[-1] * sign + gain, g * sign) + step + 1e-9
     assert row["action"] != "ease"  # no events: a miss alone never eases
+
+
+def test_the_effect_scores_this_periods_actuals_with_the_proposed_levels():
+    k, t, a, c = sample()
+    ev = events(("2026-Q3", "体验组", "organisation", "测试团队调往支付项目"))
+    p = propose_targets(k, t, a, c, P, events=ev, people=PEOPLE)
+    e = proposal_effect(k, t, a, c, P, p).set_index("pm_id")
+    assert list(e.columns) == EFFECT_COLUMNS[1:]
+    # pm1 beat everything: K1 950 and K2 7 score 120 each now; with K1 at 800 / 1000 / 1100 it
+    # scores 60 + 150 / 200 x 40 = 90, K2 at 11 / 6 / 1 scores 60 + 4 / 5 x 40 = 92 -> 91, B
+    assert (e.loc["pm1", "total_now"], e.loc["pm1", "band_now"]) == (120.0, "S")
+    assert e.loc["pm1", "total_under_proposal"] == pytest.approx(91.0)
+    assert e.loc["pm1", "band_under_proposal"] == "B" and not e.loc["pm1", "up_by_retargeting"]
+    # pm2 missed everything (0 points, D); eased K3 (25.5 / 45.5) scores 99 for 45, eased K4
+    # (0 / 2) scores 80 for 1: 0.6 x 99 + 0.4 x 80 = 91.4, B -- up two bands on the same actuals
+    assert (e.loc["pm2", "total_now"], e.loc["pm2", "band_now"]) == (0.0, "D")
+    assert e.loc["pm2", "total_under_proposal"] == pytest.approx(91.4)
+    assert e.loc["pm2", "up_by_retargeting"]
+    flagged = effect_findings(proposal_effect(k, t, a, c, P, p), P)
+    assert [f["pm_id"] for f in flagged] == ["pm2"]
+    text = worded(findings_frame(flagged)).iloc[0]["message"]
+    assert "pm2 would move from D to B" in text
+
+
+def test_without_evidence_nobody_moves_up_a_band_by_re_targeting():
+    k, t, a, c = sample()
+    e = proposal_effect(k, t, a, c, P, propose_targets(k, t, a, c, P))
+    assert not e["up_by_retargeting"].any()
+    assert e.set_index("pm_id").loc["pm2", "total_under_proposal"] == 0.0

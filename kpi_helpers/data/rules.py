@@ -259,6 +259,7 @@ def check_active_periods(folder: Folder) -> list[Problem]:
             if (
                 pd.notna(k["kpi_id"])
                 and k["kpi_id"] not in reported
+                and not _derived(k.get("data_source"))
                 and _active(latest, _span(folder, k))
             ):
                 text = (
@@ -267,6 +268,11 @@ def check_active_periods(folder: Folder) -> list[Problem]:
                 )
                 problems.append(Problem(kfile, k[ROW], "kpi_id", text, "warning"))
     return problems
+
+
+def _derived(source) -> bool:
+    """A KPI computed from feedback.csv or reviews.csv needs no row in actuals.csv."""
+    return isinstance(source, str) and source.strip().lower().startswith(("feedback.", "reviews."))
 
 
 def check_goals_active(folder: Folder) -> list[Problem]:

@@ -1,15 +1,15 @@
 """The periodic review: what to adjust after a period, and next period's proposed targets.
 
-Findings look across every period up to the reviewed one. The proposal covers every KPI active
-next period, "unchanged" rows included, each with a one-sentence reason:
-
-- beat its target two periods running -> raise: the new target follows the trend (least-squares
-  over the last four actuals) and is never below the last actual (mirrored for lower-is-better);
-- below threshold two periods running -> ease: the target moves to one typical period-to-period
-  change beyond the trend, never above the current target;
+The proposal covers every KPI active next period, "unchanged" rows included, each with a reason:
+- beat its target two periods running -> raise toward the trend (least squares over the last four
+  actuals), never easier than the last actual, never beyond the last actual plus the largest
+  gain seen, within the unit's scale;
+- below threshold two periods running -> keep (a miss alone is no reason to ease), unless an
+  event covers it or its whole cohort missed (engine.evidence): then one typical change beyond
+  the trend, never above the current target;
 - otherwise, new, retiring or without data -> unchanged.
-Threshold and stretch keep their distance from the target, widened to at least one typical
-change; numbers are rounded to a step that suits the unit and kept in the validator's order.
+Threshold and stretch keep their distance from the target (at least one typical change and one
+rounding step); numbers are rounded to a step that suits the unit.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from kpi_helpers.data.company import Company, ScoringPolicy
-from kpi_helpers.engine.derive import parse_source
+from kpi_helpers.engine.effect import effect_findings, proposal_effect
 from kpi_helpers.engine.evidence import cohort_misses, covering_events, event_for
 from kpi_helpers.engine.findings import finding, findings_frame
 from kpi_helpers.engine.lint import coverage_findings
+from kpi_helpers.engine.scales import better_bounds
 from kpi_helpers.engine.scoring import active_kpis, kpi_targets
 from kpi_helpers.engine.trends import PERCENT_UNITS, history_periods, kpi_history
 from kpi_helpers.periods import next_period, parse_period, previous_period
@@ -46,6 +47,7 @@ class Review:
     findings: pd.DataFrame
     proposal: pd.DataFrame
     fragment: pd.DataFrame
+    effect: pd.DataFrame  # per PM: total and band now and under the proposal (engine.effect)
 
 
 def _sign(direction) -> float:
@@ -281,30 +283,6 @@ def _round_bound(x: float, step: float, how: str) -> float:
     return x if math.isinf(x) else _round(x, step, how)
 
 
-# Scales that a KPI's data source fixes, whatever its unit says: (lowest, highest).
-_SOURCE_SCALES = {
-    ("feedback", "nps"): (-100.0, 100.0),
-    ("feedback", "csat"): (0.0, 100.0),
-    ("feedback", "ces"): (1.0, 7.0),
-    ("feedback", "resolved_14d"): (0.0, 100.0),
-    ("reviews", None): (1.0, 5.0),
-}
-
-
-def _bounds(unit, s: float, nonnegative: bool, data_source=None) -> tuple[float, float]:
-    """(worst, best) allowed values in better space: 0..100 for %, the scale of a derived KPI
-    (NPS -100..100, review scores 1..5), 0 upwards for values never seen below 0."""
-    pct = isinstance(unit, str) and unit.strip().lower() in PERCENT_UNITS
-    lo_real, hi_real = (0.0 if (pct or nonnegative) else -np.inf), (100.0 if pct else np.inf)
-    src = parse_source(data_source)
-    if src is not None:
-        kind, metric = src[0], src[1]
-        scale = _SOURCE_SCALES.get((kind, metric)) or _SOURCE_SCALES.get((kind, None))
-        if scale:
-            lo_real, hi_real = scale
-    return (lo_real, hi_real) if s > 0 else (-hi_real, -lo_real)
-
-
 def _unchanged(base: dict, why: str, **params) -> dict:
     p = {"why": why, **params}
     return {
@@ -345,7 +323,7 @@ def _propose_one(base: dict, k, series: pd.DataFrame, streak, period: str, conte
     last = values[-1]
     raw = [v for v in (*old, *have["actual"]) if not pd.isna(v)]
     step = rounding_step(k.unit, old)
-    lo_hi = _bounds(k.unit, s, all(v >= 0 for v in raw), getattr(k, "data_source", None))
+    lo_hi = better_bounds(k.unit, s, all(v >= 0 for v in raw), getattr(k, "data_source", None))
     missed = list(series["period"].iloc[-2:])
     p = {"periods": missed, "last": float(have["actual"].iloc[-1])}
     if streak.beat:
@@ -478,16 +456,22 @@ def proposal_fragment(proposal: pd.DataFrame) -> pd.DataFrame:
 
 
 def review_period(ds, period: str, actuals: pd.DataFrame | None = None) -> Review:
-    """Findings, proposal and targets.csv fragment for a loaded dataset (derived actuals included)."""
+    """Findings, proposal, its effect and the targets.csv fragment for a loaded dataset."""
     from kpi_helpers.engine.evaluation import all_actuals
 
     actuals = all_actuals(ds) if actuals is None else actuals
     args = (ds.kpis, ds.targets, actuals, ds.company, period, ds.company.policy)
     proposal = propose_targets(*args, events=ds.events, people=ds.people)
+    effect = proposal_effect(ds.kpis, ds.targets, actuals, ds.company, period, proposal)
+    findings = review_findings(*args, events=ds.events, people=ds.people)
+    flagged = effect_findings(effect, period)
+    if flagged:
+        findings = findings_frame([*findings.to_dict("records"), *flagged])
     return Review(
         period=period,
         next_period=next_period(period),
-        findings=review_findings(*args, events=ds.events, people=ds.people),
+        findings=findings,
         proposal=proposal,
         fragment=proposal_fragment(proposal),
+        effect=effect,
     )

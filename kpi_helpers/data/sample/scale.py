@@ -71,7 +71,9 @@ def scale_sample(
     people, kpis = _read(files["people.csv"]), _read(files["kpis.csv"])
     targets, actuals = _read(files["targets.csv"]), _read(files["actuals.csv"])
     reviews = _read(files["reviews.csv"])
+    events = _read(files["events.csv"])
     new_people, new_kpis, new_targets, new_actuals, new_reviews = [], [], [], [], []
+    new_events = [events[~events["scope"].isin(kpis["kpi_id"])]]
     for i in range(pms):
         src = people.iloc[i % len(people)]
         pm_id, n = f"PM{i + 1:03d}", i + 1
@@ -89,12 +91,15 @@ def scale_sample(
         new_actuals.append(a.assign(kpi_id=a["kpi_id"].map(ids), value=_jitter(a["value"], rng)))
         r = reviews[reviews["pm_id"] == src["pm_id"]]
         new_reviews.append(r.assign(pm_id=pm_id))
+        e = events[events["scope"].isin(ids)]
+        new_events.append(e.assign(scope=e["scope"].map(ids)))
     out = dict(files)
     out["people.csv"] = _write(pd.concat(new_people))
     out["kpis.csv"] = _write(pd.concat(new_kpis))
     out["targets.csv"] = _write(pd.concat(new_targets))
     out["actuals.csv"] = _write(pd.concat(new_actuals).sort_values("period", kind="stable"))
     out["reviews.csv"] = _write(pd.concat(new_reviews).sort_values("period", kind="stable"))
+    out["events.csv"] = _write(pd.concat(new_events).sort_values("period", kind="stable"))
     if feedback_rows is not None:
         feedback = _feedback(_read(files["feedback.csv"]), feedback_rows, rng)
         out["feedback.csv"] = _write(feedback)
