@@ -12,7 +12,7 @@ import pandas as pd
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.load import load_dataset
 from kpi_helpers.errors import UsageError
-from kpi_helpers.periods import PeriodError, normalize_period
+from kpi_helpers.periods import PeriodError, cadence_kind, normalize_period, parse_period
 
 
 def load(args) -> Dataset:
@@ -23,9 +23,16 @@ def choose_period(ds: Dataset, period: str | None) -> str:
     """The period asked for, normalised, or the latest period that has actuals."""
     if period:
         try:
-            return normalize_period(period)
+            period = normalize_period(period)
         except PeriodError as e:
             raise UsageError(f"--period: {e}") from None
+        same_cadence = parse_period(period).kind == cadence_kind(ds.company.cadence)
+        if same_cadence and ds.periods and period not in ds.periods:
+            raise UsageError(
+                f"--period: actuals.csv has no rows for {period}, so there is nothing to score; "
+                f"add its actuals or choose one of {', '.join(ds.periods)}"
+            )
+        return period
     if ds.latest_period is None:
         raise UsageError(
             "actuals.csv has no rows, so there is no period to report; add actuals or pass --period"

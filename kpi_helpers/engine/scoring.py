@@ -158,7 +158,11 @@ def pm_totals(card: pd.DataFrame, company: Company | None = None) -> pd.DataFram
     company = company or Company(name="")
     # below the coverage floor the total rests on too little data to rank the PM: no band
     out["incomplete"] = out["coverage"] < company.policy.min_coverage - 1e-9
-    out["band"] = out["total"].map(company.band_of).where(~out["incomplete"], None)
+    bands = [
+        None if inc else company.band_of(t)
+        for t, inc in zip(out["total"], out["incomplete"], strict=True)
+    ]
+    out["band"] = pd.Series(bands, index=out.index, dtype="object")
     return out[["pm_id", "total", "coverage", "band", "incomplete", "kpis", "missing"]]
 
 
