@@ -78,6 +78,7 @@ def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
         frame = frame.fillna("")
         if frame.empty:
             return None, "the workbook's first sheet is empty; put the header in row 1"
+        frame = _percents_as_shown(data, frame)
         header = [str(h).strip() for h in frame.iloc[0]]
         frame = frame.iloc[1:].reset_index(drop=True)
         frame.columns = header
@@ -106,6 +107,32 @@ def read_frame(path: Path) -> tuple[pd.DataFrame | None, str | None]:
         )
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, None
+
+
+def _percents_as_shown(data: bytes, frame: pd.DataFrame) -> pd.DataFrame:
+    """Number cells with a percent format hold 0.12 where the user sees 12 %: give the text '12'.
+
+    `frame` is the first sheet read with header=None, so sheet row r, column c is frame[r-1, c-1].
+    """
+    from openpyxl import load_workbook
+
+    try:
+        ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        found = [
+            (cell.row - 1, cell.column - 1, cell.value)
+            for row in ws.iter_rows()
+            for cell in row
+            if isinstance(cell.value, (int, float))
+            and not isinstance(cell.value, bool)
+            and "%" in str(getattr(cell, "number_format", "") or "")
+        ]
+    except Exception:  # unreadable formats: keep the values pandas read
+        return frame
+    for r, c, value in found:
+        if r < frame.shape[0] and c < frame.shape[1]:
+            shown = f"{round(float(value) * 100.0, 9):.9f}".rstrip("0").rstrip(".")
+            frame.iat[r, c] = shown
+    return frame
 
 
 def read_raw(path: Path, table: Table) -> RawTable:
