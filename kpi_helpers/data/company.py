@@ -446,6 +446,7 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
             )
         )
         floor = d.min_coverage
+    if not (0 <= t < g < s):
         problems.append(
             Problem(
                 fname,

@@ -118,6 +118,12 @@ def event_scopes(kpis: pd.DataFrame, people: pd.DataFrame) -> set[str]:
 def _event_scopes(folder: Folder) -> list[Problem]:
     if not (folder.has("events", "scope") and folder.has("kpis", "kpi_id")):
         return []
+    people = folder.frames["people"]
+    if (
+        folder.files["people"] in folder.unreadable
+        or not people["products"].map(lambda v: isinstance(v, tuple) and bool(v)).any()
+    ):
+        return []  # without the products of people.csv a product scope cannot be checked
     known = event_scopes(folder.frames["kpis"], folder.frames["people"])
     text = (
         f"is not a kpi_id in {folder.files['kpis']}, a team or product in "
@@ -127,11 +133,20 @@ def _event_scopes(folder: Folder) -> list[Problem]:
 
 
 def _unknown(folder: Folder, name: str, col: str, known: set, text: str) -> list[Problem]:
-    return [
-        Problem(folder.files[name], r[ROW], col, f"'{r[col]}' {text}")
-        for r in folder.rows(name)
-        if pd.notna(r[col]) and r[col] not in known
-    ]
+    """One problem per unknown value, on its first row, counting the other rows that name it
+    (one root cause, one message)."""
+    rows: dict[str, list[int]] = {}
+    for r in folder.rows(name):
+        if pd.notna(r[col]) and r[col] not in known:
+            rows.setdefault(r[col], []).append(int(r[ROW]))
+    problems = []
+    for value, at in rows.items():
+        also = ""
+        if len(at) > 1:
+            shown = ", ".join(map(str, at[:10])) + (", ..." if len(at) > 10 else "")
+            also = f" (named in {len(at)} rows: {shown})"
+        problems.append(Problem(folder.files[name], at[0], col, f"'{value}'{also} {text}"))
+    return problems
 
 
 def _order_issue(direction, threshold, target, stretch) -> tuple[tuple[str, str], str, str] | None:
@@ -322,6 +337,8 @@ def check_weights(folder: Folder) -> list[Problem]:
     problems = []
     periods = folder.data_periods()
     for owner, rows in by_owner.items():
+        if folder.has("people", "pm_id") and owner not in names:
+            continue  # an unknown owner is reported once, by check_references
         if any(pd.isna(r["weight"]) for r in rows):
             continue  # an unreadable weight is reported on its own; a sum would only repeat it
         who = f"{owner} ({names[owner]})" if pd.notna(names.get(owner)) else str(owner)
