@@ -126,6 +126,15 @@ def test_bad_date(tiny_data, edit_file):
     ]
 
 
+def test_an_ambiguous_date_is_a_warning_saying_which_reading_was_used(tiny_data, edit_file):
+    edit_file("feedback.csv", "2026-02-03", "2/3/2026")
+    edit_file("feedback.csv", "2026-01-15", "15/1/2026")  # only one reading: no warning
+    assert lines(tiny_data) == [
+        "feedback.csv:3: date: warning: '2/3/2026' could be 2026-02-03 or 2026-03-02; read as "
+        "2026-02-03 (month first); write dates as YYYY-MM-DD to make sure"
+    ]
+
+
 def test_required_cell_empty(tiny_data, edit_file):
     edit_file(KPIS, "K02,pm01,30日留存率", "K02,pm01,")
     assert lines(tiny_data) == ["kpis.csv:3: name: name is required; fill in this cell"]
@@ -697,4 +706,13 @@ def test_events_need_a_known_kind_and_scope(tiny_data, write_csv):
         "data_definition, other",
         "events.csv:4: scope: 'K77' is not a kpi_id in kpis.csv, a team or product in people.csv, "
         "nor 'company'; write which of them the event covers",
+    ]
+
+
+def test_a_percent_written_as_a_fraction_is_a_warning_naming_both_cells(tiny_data, edit_file):
+    edit_file(ACTUALS, "2026-Q1,K02,33.5,", "2026-Q1,K02,0.335,")
+    assert lines(tiny_data) == [
+        "actuals.csv:3: value: warning: 0.335 for KPI 'K02' is about 100 times smaller than its "
+        "target 35 (kpis.csv row 3, column target); write both as percents (12 for 12 %) or both "
+        "as fractions"
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,6 +252,7 @@ def coerce(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
                         f"'{s.iat[i]}' is not a date; write it as YYYY-MM-DD",
                     )
                 )
+            problems += _ambiguous_dates(raw, col.name, s, values)
             out[col.name] = values
         elif col.kind == "list":
             out[col.name] = s.map(
@@ -259,6 +261,36 @@ def coerce(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
         else:
             out[col.name] = s.where(~empty, pd.NA).astype("string")
     return out, problems
+
+
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def _ambiguous_dates(raw: RawTable, column: str, text: pd.Series, values: pd.Series):
+    """A warning for each date like 1/7/2025 that reads as two days, saying which was used."""
+    problems = []
+    for i, v in enumerate(text):
+        m = _DAY_MONTH.match(v)
+        if not m or pd.isna(values.iat[i]):
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        if a == b or a > 12 or b > 12:
+            continue
+        used = values.iat[i].strftime("%Y-%m-%d")
+        day_first = used.endswith(f"-{a:02d}")
+        other = f"{m.group(3)}-{a:02d}-{b:02d}" if day_first else f"{m.group(3)}-{b:02d}-{a:02d}"
+        order = "day first" if day_first else "month first"
+        problems.append(
+            Problem(
+                raw.file,
+                int(raw.frame[ROW].iat[i]),
+                column,
+                f"'{v}' could be {used} or {other}; read as {used} ({order}); "
+                "write dates as YYYY-MM-DD to make sure",
+                "warning",
+            )
+        )
+    return problems
 
 
 def parse_dates(s: pd.Series) -> pd.Series:

@@ -77,6 +77,7 @@ def cross_file_problems(folder: Folder) -> list[Problem]:
         *check_goals_active(folder),
         *check_weights(folder),
         *check_company(folder),
+        *check_scale_mixups(folder),
     ]
 
 
@@ -282,6 +283,38 @@ def check_active_periods(folder: Folder) -> list[Problem]:
                     f"add a row to {folder.files['actuals']} (until then it is scored as missing)"
                 )
                 problems.append(Problem(kfile, k[ROW], "kpi_id", text, "warning"))
+    return problems
+
+
+def _fraction_mixup(level: float, actual: float) -> bool:
+    """One value is a fraction (|x| <= 1) and the other about 100 times it: 0.12 against 12."""
+    small, large = sorted((abs(level), abs(actual)))
+    return 0 < small <= 1 < large and 50 <= large / small <= 200
+
+
+def check_scale_mixups(folder: Folder) -> list[Problem]:
+    """A KPI whose actuals and target differ by a factor of about 100 (percent written as a
+    fraction in one file, as a percent in the other): one warning per KPI naming both cells."""
+    if not (folder.has("actuals", "value") and folder.has("kpis", "target")):
+        return []
+    kpis = {}
+    for k in folder.rows("kpis"):
+        if pd.notna(k["kpi_id"]) and pd.notna(k["target"]):
+            kpis.setdefault(k["kpi_id"], k)
+    problems, seen = [], set()
+    for a in folder.rows("actuals"):
+        k = kpis.get(a["kpi_id"])
+        if k is None or a["kpi_id"] in seen or pd.isna(a["value"]):
+            continue
+        if _fraction_mixup(k["target"], a["value"]):
+            seen.add(a["kpi_id"])
+            text = (
+                f"{a['value']:g} for KPI '{a['kpi_id']}' is about 100 times "
+                f"{'smaller' if abs(a['value']) < abs(k['target']) else 'larger'} than its target "
+                f"{k['target']:g} ({folder.files['kpis']} row {k[ROW]}, column target); write "
+                "both as percents (12 for 12 %) or both as fractions"
+            )
+            problems.append(Problem(folder.files["actuals"], a[ROW], "value", text, "warning"))
     return problems
 
 
