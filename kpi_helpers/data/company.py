@@ -434,17 +434,10 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
         )
         missing = "exclude"
     floor = _number(raw, "min_coverage", fname, problems, d.min_coverage)
-    if floor > 1 and floor <= 100:
-        floor = floor / 100.0  # written as a percent (80)
+    floor = floor / 100.0 if 1 < floor <= 100 else floor  # written as a percent (80)
     if not 0 <= floor <= 1:
-        problems.append(
-            Problem(
-                fname,
-                raw.get(LINE),
-                "min_coverage",
-                f"min_coverage {floor:g} is not a share; write a value from 0 to 1 such as 0.8",
-            )
-        )
+        text = f"min_coverage {floor:g} is not a share; write a value from 0 to 1 such as 0.8"
+        problems.append(Problem(fname, raw.get(LINE), "min_coverage", text))
         floor = d.min_coverage
     if not (0 <= t < g < s):
         problems.append(

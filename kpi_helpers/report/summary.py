@@ -219,6 +219,24 @@ def proposal_sentence(review: Review, lang: str) -> tuple[str, int]:
     return text, len(changed)
 
 
+def effect_sentence(review: Review, names: dict[str, str], lang: str) -> str:
+    """Who would move up a band if the proposal were accepted on this period's actuals."""
+    up = review.effect[review.effect["up_by_retargeting"]] if len(review.effect) else None
+    if up is None or up.empty:
+        return t("index.effect_none", lang)
+    items = [
+        t(
+            "index.effect_item",
+            lang,
+            name=names.get(r.pm_id, r.pm_id),
+            band_now=band_name(r.band_now, lang),
+            band_under=band_name(r.band_under_proposal, lang),
+        )
+        for r in up.itertuples(index=False)
+    ]
+    return t("index.effect_up", lang, items=t("common.list_join", lang).join(items))
+
+
 def executive_summary(ds: Dataset, period: str, lang: str) -> ExecutiveSummary:
     """Everything index.html says about `period` besides the links, in `lang`."""
     actuals = all_actuals(ds)  # derived from feedback and reviews once, for all three below
@@ -244,6 +262,7 @@ def executive_summary(ds: Dataset, period: str, lang: str) -> ExecutiveSummary:
     shown = max(0, min(len(findings), PICKS - len(act)))
     act += [_finding_sentence(r, names, lang) for r in findings.head(shown).itertuples()]
     proposal, changed = proposal_sentence(review, lang)
+    proposal = f"{proposal} {effect_sentence(review, names, lang)}"
     return ExecutiveSummary(
         period=period,
         company=ev.company,
