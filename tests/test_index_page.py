@@ -110,3 +110,17 @@ def test_index_loads_nothing_and_runs_nothing(tiny_data):
     html = render_index(load_dataset(tiny_data), "2026-Q2", "zh", _jobs(["pm01"]), MADE)
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+
+
+def test_the_index_says_who_would_rise_by_re_targeting_and_counts_incomplete_pms(
+    tiny_data, edit_file
+):
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "en", _jobs(["pm01"]), MADE)
+    assert "nobody moves up a band by re-targeting alone" in html
+    # pm01 loses K01 (40) and K02 (35) in 2026-Q2: coverage 25 %, below the 80 % floor
+    edit_file("actuals.csv", "2026-Q2,K01,11800,春季活动拉新\n", "")
+    edit_file("actuals.csv", "2026-Q2,K02,36.2,\n", "")
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "en", _jobs(["pm01"]), MADE)
+    assert "incomplete (coverage 25%)" in html
+    bands = html[html.index("Rating distribution") :]
+    assert re.search(r"Incomplete \(coverage below the floor\)</th><td class=\"num\">1<", bands)
