@@ -119,11 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kpi-workbook: error: {e}", file=sys.stderr)
         return 2
     except DataError as e:
+        from kpi_helpers.data.messages import localized
+
         for p in e.problems:
-            print(str(p), file=sys.stderr)
+            print(str(localized(p, e.lang)), file=sys.stderr)
         n = len(e.problems)
         print(
-            f"kpi-workbook: {n} error{'s' if n != 1 else ''} in the data; fix them and run again",
+            f"kpi-workbook: 数据中有 {n} 个错误；请修正后重新运行"
+            if e.lang == "zh"
+            else f"kpi-workbook: {n} error{'s' if n != 1 else ''} in the data; fix them and run again",
             file=sys.stderr,
         )
         return 1
@@ -153,13 +157,15 @@ def _dispatch(args) -> int:
         from kpi_helpers.data.load import validate_dataset
         from kpi_helpers.data.urls import public_url
 
-        _, problems = validate_dataset(args.data)
+        from kpi_helpers.data.messages import localized, summary_line
+
+        ds, problems = validate_dataset(args.data)
+        lang = ds.company.language if ds is not None else "en"  # messages follow the company
         for p in problems:
-            print(str(p))
+            print(str(localized(p, lang)))
         errors = sum(p.severity == "error" for p in problems)
-        warnings = len(problems) - errors
         print(
-            f"{public_url(args.data)}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
+            summary_line(public_url(args.data), errors, len(problems) - errors, lang),
             file=sys.stderr,
         )
         return 1 if errors else 0
