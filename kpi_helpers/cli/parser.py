@@ -155,9 +155,8 @@ def _dispatch(args) -> int:
         return 0
     if cmd == "validate":
         from kpi_helpers.data.load import validate_dataset
-        from kpi_helpers.data.urls import public_url
-
         from kpi_helpers.data.messages import localized, summary_line
+        from kpi_helpers.data.urls import public_url
 
         ds, problems = validate_dataset(args.data)
         lang = ds.company.language if ds is not None else "en"  # messages follow the company
