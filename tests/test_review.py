@@ -389,3 +389,19 @@ def test_without_evidence_nobody_moves_up_a_band_by_re_targeting():
     e = proposal_effect(k, t, a, c, P, propose_targets(k, t, a, c, P))
     assert not e["up_by_retargeting"].any()
     assert e.set_index("pm_id").loc["pm2", "total_under_proposal"] == 0.0
+
+
+def test_a_360_score_is_never_raised_beyond_the_scale_of_5():
+    k = kpis(
+        {"kpi_id": "K1", "owner": "pm1", "unit": "分", "data_source": "reviews.collaboration",
+         "threshold": 3.8, "target": 4.2, "stretch": 4.6}
+    )  # fmt: skip
+    # 4.3, 4.5, 4.6: forecast 4.75 -> 4.8; stretch 4.8 + 0.4 = 5.2 is cut to the scale's 5
+    a = actuals({"K1": {"2026-Q1": 4.3, "2026-Q2": 4.5, "2026-Q3": 4.6}})
+    row = propose_targets(k, targets(), a, company(), P).iloc[0]
+    assert row["action"] == "raise"
+    assert (row["threshold"], row["target"], row["stretch"]) == (4.4, 4.8, 5.0)
+    # 4.95 leaves no room on the 0.1 grid for a target >= 4.95 below a stretch <= 5: it stays
+    a = actuals({"K1": {"2026-Q1": 4.5, "2026-Q2": 4.75, "2026-Q3": 4.95}})
+    row = worded(propose_targets(k, targets(), a, company(), P)).iloc[0]
+    assert row["action"] == "keep" and "no room" in row["reason"]
