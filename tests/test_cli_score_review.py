@@ -246,8 +246,10 @@ def test_a_pm_below_the_coverage_floor_gets_no_band(tmp_path, capsys):
     kept = [x for x in lines if not x.startswith(("2026-Q2,K01", "2026-Q2,K02"))]
     actuals.write_text("\n".join(kept) + "\n", encoding="utf-8")
     capsys.readouterr()
-    code, out, _ = run(capsys, "score", "--data", str(data), "--format", "json")
+    code, out, err = run(capsys, "score", "--data", str(data), "--format", "json")
     assert code == 0
+    # the KPIs that had actuals before and lost them are named (the company writes Chinese)
+    assert "指标 K01（pm01）以前各期有实际值，2026-Q2 却没有" in err and "K02（pm01）" in err
     pms = {p["pm_id"]: p for p in json.loads(out)["pms"]}
     assert pms["pm01"]["coverage"] == pytest.approx(0.25)
     assert pms["pm01"]["band"] is None and pms["pm01"]["incomplete"] is True

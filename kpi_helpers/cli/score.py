@@ -26,11 +26,30 @@ KPI_FIELDS = [
 PM_FIELDS = ["pm_id", "total", "coverage", "band", "incomplete"]
 
 
+def _warn_lost_actuals(ds, card: pd.DataFrame, period: str) -> None:
+    """A KPI with actuals in earlier periods but none in this one: a warning naming it, since
+    its PM's total now rests on less data."""
+    earlier = ds.actuals[
+        ds.actuals["period"].map(lambda p: p < period if isinstance(p, str) else False)
+    ]
+    lost = card[card["missing"] & card["kpi_id"].isin(set(earlier["kpi_id"]))]
+    for r in lost.itertuples(index=False):
+        text = (
+            f"warning: 指标 {r.kpi_id}（{r.pm_id}）以前各期有实际值，{period} 却没有；"
+            "请在 actuals.csv 中补充，或说明缺失原因"
+            if ds.company.language == "zh"
+            else f"warning: KPI {r.kpi_id} ({r.pm_id}) had actuals before but has none for "
+            f"{period}; add it to actuals.csv or record why it is missing"
+        )
+        print(text, file=sys.stderr)
+
+
 def main(args) -> int:
     ds = load(args)
     period = choose_period(ds, args.period)
     result = evaluate_period(ds, period)
     card, totals = result.card, result.totals
+    _warn_lost_actuals(ds, card, period)
     if args.pm:
         wanted = [p.strip() for p in args.pm.split(",") if p.strip()]
         unknown = sorted(set(wanted) - set(ds.people["pm_id"]))
