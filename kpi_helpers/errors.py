@@ -37,8 +37,9 @@ class KpiWorkbookError(Exception):
 class DataError(KpiWorkbookError):
     """The data folder has errors; `problems` lists every one of them."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], lang: str = "en"):
         self.problems = [p for p in problems if p.severity == "error"] or list(problems)
+        self.lang = lang  # the company's language, for the messages shown to the user
         first = self.problems[0] if self.problems else "the data has errors"
         more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
         super().__init__(f"{first}{more}")

@@ -118,7 +118,7 @@ def of_kind(doc, kind):
 
 def test_review_json_follows_the_contract(outputs):
     doc = review_doc(outputs)
-    assert set(doc) == {"period", "findings", "proposal"} and doc["period"] == P
+    assert set(doc) == {"period", "findings", "proposal", "effect"} and doc["period"] == P
     for f in doc["findings"]:
         assert set(f) == {"kind", "severity", "kpi_id", "pm_id", "objective_id", "message"}
         assert f["severity"] in ("error", "warning", "info") and f["message"].endswith(".")
@@ -128,6 +128,31 @@ def test_review_json_follows_the_contract(outputs):
     # the proposal covers every KPI active next period
     nxt = active_in_period(sample_kpis(), "2026-Q4")
     assert sorted(p["kpi_id"] for p in doc["proposal"]) == sorted(nxt["kpi_id"])
+
+
+def test_on_the_sample_only_the_event_covered_kpi_is_eased_and_nobody_rises_a_band(outputs):
+    doc = review_doc(outputs)
+    events = pd.read_csv(DATA / "events.csv", dtype=str)
+    covered = set(events["scope"])
+    proposal = {p["kpi_id"]: p for p in doc["proposal"]}
+    kpis = sample_kpis().set_index("kpi_id")
+    under = {f["kpi_id"] for f in of_kind(doc, "kpi_under_threshold")}
+    explained = {f["kpi_id"] for f in of_kind(doc, "kpi_under_threshold_event")}
+    assert explained == covered and under and not under & covered
+    for kid in under:  # missed without evidence: the levels stay as they are
+        assert proposal[kid]["target"] == float(kpis.loc[kid, "target"]), kid
+        assert "no event in events.csv" in proposal[kid]["reason"]
+    for kid in covered:
+        assert proposal[kid]["target"] < float(kpis.loc[kid, "target"])
+        assert events.set_index("scope").loc[kid, "description"] in proposal[kid]["reason"]
+    assert len(doc["effect"]) == len(pd.read_csv(DATA / "people.csv"))
+    for e in doc["effect"]:
+        assert set(e) == {
+            "pm_id", "total_now", "band_now", "total_under_proposal", "band_under_proposal",
+            "up_by_retargeting",
+        }  # fmt: skip
+        assert e["up_by_retargeting"] is False, e
+    assert not of_kind(doc, "band_up_by_retargeting")
 
 
 def test_review_finds_the_too_easy_and_the_under_performing_pm(outputs, capsys):
@@ -210,3 +235,30 @@ def test_review_without_findings_says_so(tmp_path, capsys):
     assert main(["init", str(data)]) == 0
     code, out, _ = run(capsys, "review", "--data", str(data), "--period", "2026-Q1")
     assert code == 0 and "no findings" in out and "Empty DataFrame" not in out
+
+
+def test_a_pm_below_the_coverage_floor_gets_no_band(tmp_path, capsys):
+    data = tmp_path / "data"
+    assert main(["init", str(data)]) == 0
+    actuals = data / "actuals.csv"
+    lines = actuals.read_text(encoding="utf-8").splitlines()
+    # pm01 loses K01 (weight 40) and K02 (35) in 2026-Q2: only K03 (25 %) is left
+    kept = [x for x in lines if not x.startswith(("2026-Q2,K01", "2026-Q2,K02"))]
+    actuals.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    code, out, err = run(capsys, "score", "--data", str(data), "--format", "json")
+    assert code == 0
+    # the KPIs that had actuals before and lost them are named (the company writes Chinese)
+    assert "指标 K01（pm01）以前各期有实际值，2026-Q2 却没有" in err and "K02（pm01）" in err
+    pms = {p["pm_id"]: p for p in json.loads(out)["pms"]}
+    assert pms["pm01"]["coverage"] == pytest.approx(0.25)
+    assert pms["pm01"]["band"] is None and pms["pm01"]["incomplete"] is True
+    assert pms["pm01"]["total"] is not None  # the total is still shown
+    assert pms["pm02"]["band"] is not None and pms["pm02"]["incomplete"] is False
+
+
+def test_a_period_without_actuals_is_refused(tmp_path, capsys):
+    data = tmp_path / "data"
+    assert main(["init", str(data)]) == 0
+    code, _, err = run(capsys, "score", "--data", str(data), "--period", "2026-Q3")
+    assert code == 2 and "--period 2026-Q3 has no actuals or targets" in err and "Traceback" not in err

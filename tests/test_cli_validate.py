@@ -65,7 +65,16 @@ BROKEN = {
 }
 
 
+def english(folder: Path) -> None:
+    """Messages follow the company's language: these tests read the English ones."""
+    yaml = folder / "company.yaml"
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8").replace("language: zh", "language: en"), encoding="utf-8"
+    )
+
+
 def test_valid_folder_exits_0(capsys, tiny_data):
+    english(tiny_data)
     code, out, err = run_main(capsys, "validate", "--data", str(tiny_data))
     assert code == 0 and out == ""
     assert err.strip().endswith(": 0 errors, 0 warnings")
@@ -74,6 +83,7 @@ def test_valid_folder_exits_0(capsys, tiny_data):
 @pytest.mark.parametrize("case", list(BROKEN), ids=list(BROKEN))
 def test_broken_folder_exits_1_with_file_row_column_lines(capsys, tiny_data, case):
     breaker, expected = BROKEN[case]
+    english(tiny_data)
     breaker(tiny_data)
     code, out, err = run_main(capsys, "validate", "--data", str(tiny_data))
     assert code == 1
@@ -85,6 +95,7 @@ def test_broken_folder_exits_1_with_file_row_column_lines(capsys, tiny_data, cas
 
 
 def test_warnings_alone_exit_0(capsys, tiny_data):
+    english(tiny_data)
     text = (tiny_data / "actuals.csv").read_text(encoding="utf-8-sig")
     (tiny_data / "actuals.csv").write_text(
         text.replace("2026-Q2,K05,86,两个版本延期\n", ""), encoding="utf-8"
@@ -147,3 +158,28 @@ def test_console_script_from_another_directory(tiny_data):
         "company.yaml:2:",
         "people.csv::",
     ]
+
+
+def test_a_chinese_company_reads_its_messages_in_chinese(capsys, tiny_data):
+    kpis = tiny_data / "kpis.csv"
+    text = kpis.read_text(encoding="utf-8-sig")
+    kpis.write_text(text.replace("K05,pm02", "K05,pm09").replace("K06,pm02", "K06,pm09"), "utf-8")
+    actuals = tiny_data / "actuals.csv"
+    actuals.write_text(
+        actuals.read_text(encoding="utf-8-sig").replace("2026-Q1,K01,10400", "2026-Q1,K01,许多"),
+        encoding="utf-8",
+    )
+    code, out, err = run_main(capsys, "validate", "--data", str(tiny_data))
+    assert code == 1
+    found = out.splitlines()
+    assert (
+        "kpis.csv:6: owner: “pm09”（共 2 行引用：6, 7）不是 people.csv 中的 pm_id；"
+        "请在 people.csv 中添加，或更正 owner"
+    ) in found
+    assert "actuals.csv:2: value: “许多”不是数字；请填写普通数字，例如 12.5" in found
+    # pm02 keeps only K04 (weight 50): a real consequence, said in Chinese too
+    assert any("pm02 (李娜) 在 2026-Q1 有效的指标权重合计为 50，不是 100" in line for line in found)
+    errors = len(found)
+    assert err.strip().endswith(f"：{errors} 个错误，0 个警告")
+    code, _, err = run_main(capsys, "score", "--data", str(tiny_data))
+    assert code == 1 and f"数据中有 {errors} 个错误" in err and "Traceback" not in err

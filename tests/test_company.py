@@ -175,3 +175,17 @@ def test_review_settings_refuse_formulas_and_bad_sums(tmp_path):
     assert any("final_score.kpi: '0.7*total' is not a number" in m for m in found)
     assert any("'peers' is not one of kpi, reviews, self" in m for m in found)
     assert any("add up to 110, not 100" in m for m in found)
+
+
+@pytest.mark.parametrize("written, floor", [("0.5", 0.5), ("80", 0.8), (None, 0.8)])
+def test_min_coverage_is_a_share_and_defaults_to_80_percent(tmp_path, written, floor):
+    extra = f"scoring:\n  min_coverage: {written}\n" if written else ""
+    company, problems, _ = load(tmp_path, MINIMAL + extra)
+    assert problems == [] and company.policy.min_coverage == pytest.approx(floor)
+
+
+def test_a_min_coverage_beyond_a_share_is_refused(tmp_path):
+    assert messages(tmp_path, MINIMAL + "scoring:\n  min_coverage: 250\n") == [
+        "company.yaml:11: min_coverage: min_coverage 250 is not a share; write a value from 0 "
+        "to 1 such as 0.8"
+    ]

@@ -113,14 +113,15 @@ def test_the_sample_validates_and_scores_the_same_from_the_database(
     code, out, err = cli(capsys, "export-db", empty_db, "--data", DATA)
     assert code == 0, err
     assert (
-        "people, kpis, targets, actuals, feedback, reviews, assessments, checkins, company" in out
+        "people, kpis, targets, actuals, feedback, reviews, events, assessments, checkins, company"
+        in out
     )
     assert public_url(empty_db) in out
 
     code, out, err = cli(capsys, "validate", "--data", empty_db)
     assert code == 0, out + err
     assert out == folder_answers[0]  # every warning, with the same row numbers
-    assert err.startswith(f"{public_url(empty_db)}: 0 errors")
+    assert err.startswith(f"{public_url(empty_db)}：0 个错误")  # the sample company is Chinese
 
     code, out, _ = cli(capsys, "score", "--data", empty_db, "--format", "json")
     assert code == 0
@@ -135,7 +136,7 @@ def test_a_bad_cell_names_the_table_row_and_column(tiny_db, capsys):
     code, out, _ = cli(capsys, "validate", "--data", tiny_db)
     assert code == 1
     # K02 is the second row returned: row 3, as in kpis.csv
-    assert "kpis:3: weight: 'abc' is not a number; write a plain number such as 12.5" in out
+    assert "kpis:3: weight: “abc”不是数字；请填写普通数字，例如 12.5" in out  # a Chinese company
 
 
 def test_every_rule_reads_the_same_as_from_files(tiny_db, tiny_data, edit_file, capsys):
@@ -152,7 +153,7 @@ def test_every_rule_reads_the_same_as_from_files(tiny_db, tiny_data, edit_file, 
     code, out, _ = cli(capsys, "validate", "--data", tiny_db)
     assert code == 1
     assert out == from_files.replace(".csv", "")
-    assert "kpis:3: owner: 'pm09' is not a pm_id in people" in out
+    assert "kpis:3: owner: “pm09”不是 people 中的 pm_id" in out
 
 
 def test_a_missing_table_is_named(tiny_db, capsys):
@@ -265,7 +266,7 @@ def test_export_refuses_existing_tables_unless_replace(tiny_db, tiny_data, edit_
     code, _, err = cli(capsys, "export-db", tiny_db, "--data", tiny_data)
     assert code == 1
     assert (
-        "already has the tables people, kpis, targets, actuals, feedback, reviews, assessments, checkins, company"
+        "already has the tables people, kpis, targets, actuals, feedback, reviews, events, assessments, checkins, company"
         in err
     )
     assert "pass --replace to overwrite them" in err

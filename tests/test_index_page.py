@@ -158,3 +158,17 @@ def test_zh_and_en_name_the_same_top_and_most_negative_themes():
         satisfaction = html[html.index("kpi-tile") :]
         for key in top_keys + [worst_key]:
             assert names.loc[key, col] in satisfaction, (lang, key)
+
+
+def test_the_index_says_who_would_rise_by_re_targeting_and_counts_incomplete_pms(
+    tiny_data, edit_file
+):
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "en", _jobs(["pm01"]), MADE)
+    assert "nobody moves up a band by re-targeting alone" in html
+    # pm01 loses K01 (40) and K02 (35) in 2026-Q2: coverage 25 %, below the 80 % floor
+    edit_file("actuals.csv", "2026-Q2,K01,11800,春季活动拉新\n", "")
+    edit_file("actuals.csv", "2026-Q2,K02,36.2,\n", "")
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "en", _jobs(["pm01"]), MADE)
+    assert "incomplete (coverage 25%)" in html
+    bands = html[html.index("Rating distribution") :]
+    assert re.search(r"Incomplete \(coverage below the floor\)</th><td class=\"num\">1<", bands)

@@ -46,6 +46,23 @@ def test_xlsx_reads_like_csv(tmp_path):
     assert list(frame[ROW]) == [2, 3]
 
 
+def test_percent_formatted_xlsx_cells_read_as_the_percent_shown(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["指标编号", "门槛值", "目标值", "挑战值", "单位"])
+    ws.append(["K01", 0.1, 0.12, 0.155, "%"])  # Excel shows 10 %, 12 %, 15.5 %
+    ws.append(["K02", 8000, 10000, 12000, "人"])  # plain numbers stay as they are
+    for cell in ws[2][1:4]:
+        cell.number_format = "0%" if cell.column < 4 else "0.0%"
+    wb.save(tmp_path / "kpis.xlsx")
+    frame, err = read_frame(tmp_path / "kpis.xlsx")
+    assert err is None
+    assert list(frame.iloc[0, 1:4]) == ["10", "12", "15.5"]
+    assert list(frame.iloc[1, 1:4]) == ["8000", "10000", "12000"]
+
+
 def test_csv_wins_over_xlsx_of_the_same_name(tmp_path):
     (tmp_path / "actuals.csv").write_text(ACTUALS_TEXT, encoding="utf-8")
     pd.DataFrame({"period": ["2026-Q4"], "kpi_id": ["X"], "value": [1]}).to_excel(
@@ -168,6 +185,7 @@ def test_read_dataset_of_the_example(tiny_data):
     assert problems == []
     assert ds.company.cadence == "quarter"
     assert len(ds.people) == 2 and len(ds.kpis) == 6 and len(ds.actuals) == 12
+    assert list(ds.events["kind"]) == ["organisation", "market"]
     assert ds.periods == ["2026-Q1", "2026-Q2"] and ds.latest_period == "2026-Q2"
     assert set(ds.files) == {
         "company",
@@ -177,6 +195,7 @@ def test_read_dataset_of_the_example(tiny_data):
         "actuals",
         "feedback",
         "reviews",
+        "events",
         "assessments",
         "checkins",
     }

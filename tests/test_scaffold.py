@@ -18,6 +18,7 @@ CONTRACT_FILES = {
     "assessments.csv",
     "checkins.csv",
     "reviews.csv",
+    "events.csv",
 }
 
 

@@ -189,7 +189,17 @@ def test_missing_excluded_total_over_scored_weight_with_coverage():
     tot = pm_totals(card.reset_index(), company()).iloc[0]
     assert tot["total"] == pytest.approx(110.0)
     assert tot["coverage"] == pytest.approx(0.6)
-    assert tot["band"] == "S" and tot["kpis"] == 2 and tot["missing"] == 1
+    # 60 % of the weight is below the default floor of 80 %: the total shows, the band does not
+    assert tot["band"] is None and bool(tot["incomplete"])
+    assert tot["kpis"] == 2 and tot["missing"] == 1
+
+
+@pytest.mark.parametrize("floor, band", [(0.6, "S"), (0.61, None), (0.0, "S")])
+def test_the_coverage_floor_decides_whether_a_band_is_given(floor, band):
+    card = card_with_a_gap()
+    tot = pm_totals(card, company(policy=ScoringPolicy(min_coverage=floor))).iloc[0]
+    assert tot["band"] == band and bool(tot["incomplete"]) is (band is None)
+    assert tot["total"] == pytest.approx(110.0)  # the total is shown either way
 
 
 def test_missing_zero_scores_zero_and_counts_as_scored():
@@ -198,7 +208,7 @@ def test_missing_zero_scores_zero_and_counts_as_scored():
     tot = pm_totals(card.reset_index(), company()).iloc[0]
     assert tot["total"] == pytest.approx(0.6 * 110.0)  # 66
     assert tot["coverage"] == pytest.approx(1.0)
-    assert tot["band"] == "D" and tot["missing"] == 1
+    assert tot["band"] == "D" and tot["missing"] == 1 and not tot["incomplete"]
 
 
 def test_weighted_total_by_hand():

@@ -126,6 +126,15 @@ def test_bad_date(tiny_data, edit_file):
     ]
 
 
+def test_an_ambiguous_date_is_a_warning_saying_which_reading_was_used(tiny_data, edit_file):
+    edit_file("feedback.csv", "2026-02-03", "2/3/2026")
+    edit_file("feedback.csv", "2026-01-15", "15/1/2026")  # only one reading: no warning
+    assert lines(tiny_data) == [
+        "feedback.csv:3: date: warning: '2/3/2026' could be 2026-02-03 or 2026-03-02; read as "
+        "2026-02-03 (month first); write dates as YYYY-MM-DD to make sure"
+    ]
+
+
 def test_required_cell_empty(tiny_data, edit_file):
     edit_file(KPIS, "K02,pm01,30日留存率", "K02,pm01,")
     assert lines(tiny_data) == ["kpis.csv:3: name: name is required; fill in this cell"]
@@ -292,7 +301,7 @@ def test_quarters_in_a_half_yearly_company(tiny_data, edit_file):
         "write a half-year such as 2026-H1" in found
     )
     for prefix in (
-        "company.yaml:26: period_from:",
+        "company.yaml:27: period_from:",
         "kpis.csv:2: period_from:",
         "targets.csv:2: period:",
     ):
@@ -308,7 +317,7 @@ def test_company_yaml_period_order(tiny_data, edit_file):
         "    period_from: 2026-Q3\n    period_to: 2026-Q2\n",
     )
     assert (
-        "company.yaml:26: period_to: period_to 2026-Q2 of 'O2' is before its period_from 2026-Q3"
+        "company.yaml:27: period_to: period_to 2026-Q2 of 'O2' is before its period_from 2026-Q3"
         in (lines(tiny_data))
     )
 
@@ -401,7 +410,7 @@ def test_objective_weights_must_sum_positive(tiny_data, edit_file):
     edit_file("company.yaml", "weight: 60", "weight: 0")
     edit_file("company.yaml", "weight: 40", "weight: 0")
     assert lines(tiny_data) == [
-        "company.yaml:14: weight: the objective weights add up to 0; give the objectives positive weights"
+        "company.yaml:15: weight: the objective weights add up to 0; give the objectives positive weights"
     ]
 
 
@@ -490,9 +499,11 @@ def test_problems_are_sorted_by_file_then_row(tiny_data, edit_file):
     edit_file(ACTUALS, "2026-Q2,K06", "2026-Q2,K66")
     edit_file(PEOPLE, "pm02,李娜", "pm01,李娜")
     found = validate_dataset(tiny_data)[1]
-    keys = [(p.file, p.row) for p in found]
+    # the files in the order they depend on each other, so the cause comes before its effects
+    order = ["people.csv", "kpis.csv", "actuals.csv", "reviews.csv", "assessments.csv"]
+    keys = [(order.index(p.file), p.row) for p in found]
     assert keys == sorted(keys)
-    assert [p.file for p in found][0] == "actuals.csv"
+    assert [p.file for p in found][0] == "people.csv"
 
 
 def test_chinese_headers_and_a_gbk_file_validate(tiny_data, write_csv):
@@ -693,4 +704,48 @@ def test_checkins_need_a_known_kpi_and_confidence_1_to_5(tiny_data, edit_file):
         "checkins.csv:2: confidence: 9 is outside the scale 1-5; write a value from 1 to 5",
         "checkins.csv:2: kpi_id: 'K99' is not a kpi_id in kpis.csv; add the KPI there or "
         "correct the kpi_id",
+    ]
+
+
+# --- one root cause, one message; events.csv ---------------------------------------------------
+
+
+def test_an_unknown_owner_is_reported_once_with_the_rows_depending_on_it(tiny_data, edit_file):
+    for kpi in ("K04", "K05", "K06"):
+        edit_file(KPIS, f"{kpi},pm02", f"{kpi},pm09")
+    assert lines(tiny_data) == [
+        "kpis.csv:5: owner: 'pm09' (named in 3 rows: 5, 6, 7) is not a pm_id in people.csv; "
+        "add the person there or correct the owner"
+    ]
+
+
+def test_a_derived_kpi_without_a_row_in_actuals_is_not_warned_as_missing(tiny_data, edit_file):
+    edit_file(KPIS, "季度问卷", "feedback.nps")
+    edit_file(ACTUALS, "2026-Q2,K04,34,\n", "")
+    assert lines(tiny_data) == []
+
+
+def test_events_need_a_known_kind_and_scope(tiny_data, write_csv):
+    write_csv(
+        "events.csv",
+        "周期,范围,类型,描述\n"
+        "2026-Q2,K05,组织调整,测试调走\n"
+        "2026-Q2,增长组,weather,台风\n"
+        "2026-Q2,K77,market,竞品降价\n"
+        "2026-Q2,公司,other,办公室搬迁\n",
+    )
+    assert lines(tiny_data) == [
+        "events.csv:3: kind: 'weather' is not an event kind; use one of market, organisation, "
+        "data_definition, other",
+        "events.csv:4: scope: 'K77' is not a kpi_id in kpis.csv, a team or product in people.csv, "
+        "nor 'company'; write which of them the event covers",
+    ]
+
+
+def test_a_percent_written_as_a_fraction_is_a_warning_naming_both_cells(tiny_data, edit_file):
+    edit_file(ACTUALS, "2026-Q1,K02,33.5,", "2026-Q1,K02,0.335,")
+    assert lines(tiny_data) == [
+        "actuals.csv:3: value: warning: 0.335 for KPI 'K02' is about 100 times smaller than its "
+        "target 35 (kpis.csv row 3, column target); write both as percents (12 for 12 %) or both "
+        "as fractions"
     ]

@@ -156,11 +156,15 @@ def main(argv: list[str] | None = None) -> int:
         say(f"kpi-workbook: error: {e}")
         return 2
     except DataError as e:
+        from kpi_helpers.data.messages import localized
+
         for p in e.problems:
-            say(p)
+            say(localized(p, e.lang))
         n = len(e.problems)
         print(
-            f"kpi-workbook: {n} error{'s' if n != 1 else ''} in the data; fix them and run again",
+            f"kpi-workbook: 数据中有 {n} 个错误；请修正后重新运行"
+            if e.lang == "zh"
+            else f"kpi-workbook: {n} error{'s' if n != 1 else ''} in the data; fix them and run again",
             file=sys.stderr,
         )
         return 1
@@ -201,15 +205,16 @@ def _dispatch(args) -> int:
         return 0
     if cmd == "validate":
         from kpi_helpers.data.load import validate_dataset
+        from kpi_helpers.data.messages import localized, summary_line
         from kpi_helpers.data.urls import public_url
 
-        _, problems = validate_dataset(args.data)
+        ds, problems = validate_dataset(args.data)
+        lang = ds.company.language if ds is not None else "en"  # messages follow the company
         for p in problems:
-            print(str(p))
+            print(str(localized(p, lang)))
         errors = sum(p.severity == "error" for p in problems)
-        warnings = len(problems) - errors
         print(
-            f"{public_url(args.data)}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
+            summary_line(public_url(args.data), errors, len(problems) - errors, lang),
             file=sys.stderr,
         )
         return 1 if errors else 0

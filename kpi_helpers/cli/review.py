@@ -19,6 +19,10 @@ from kpi_helpers.report.i18n import report_language
 
 FINDING_FIELDS = ["kind", "severity", "kpi_id", "pm_id", "objective_id", "message"]
 PROPOSAL_FIELDS = ["kpi_id", "threshold", "target", "stretch", "reason"]
+EFFECT_FIELDS = [
+    "pm_id", "total_now", "band_now", "total_under_proposal", "band_under_proposal",
+    "up_by_retargeting",
+]  # fmt: skip
 
 
 def fragment_rows(review: Review) -> pd.DataFrame:
@@ -51,6 +55,7 @@ def main(args) -> int:
                     result.proposal.assign(reason=proposal_reasons(result.proposal, "en")),
                     PROPOSAL_FIELDS,
                 ),
+                "effect": records(result.effect, EFFECT_FIELDS),
             }
         )
     elif args.format == "csv":
@@ -71,5 +76,10 @@ def main(args) -> int:
         print_table(
             proposal[[*cols, "target", "stretch", "action", "reason"]],
             f"Proposed targets for {result.next_period}",
+        )
+        print()
+        print_table(
+            result.effect[EFFECT_FIELDS],
+            f"Totals of {period} scored with the proposed targets",
         )
     return 0

@@ -309,7 +309,8 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
                 fname,
                 None,
                 "scoring",
-                "scoring must be a mapping (threshold_points, target_points, stretch_points, missing)",
+                "scoring must be a mapping (threshold_points, target_points, stretch_points, "
+                "missing, min_coverage)",
             )
         )
         return ScoringPolicy()
@@ -328,6 +329,12 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
             )
         )
         missing = "exclude"
+    floor = _number(raw, "min_coverage", fname, problems, d.min_coverage)
+    floor = floor / 100.0 if 1 < floor <= 100 else floor  # written as a percent (80)
+    if not 0 <= floor <= 1:
+        text = f"min_coverage {floor:g} is not a share; write a value from 0 to 1 such as 0.8"
+        problems.append(Problem(fname, raw.get(LINE), "min_coverage", text))
+        floor = d.min_coverage
     if not (0 <= t < g < s):
         problems.append(
             Problem(
@@ -337,8 +344,8 @@ def _policy(raw, fname: str, problems: list[Problem]) -> ScoringPolicy:
                 f"points must rise: 0 <= threshold_points ({t}) < target_points ({g}) < stretch_points ({s})",
             )
         )
-        return ScoringPolicy(missing=missing)
-    return ScoringPolicy(t, g, s, missing)
+        return ScoringPolicy(missing=missing, min_coverage=floor)
+    return ScoringPolicy(t, g, s, missing, floor)
 
 
 def _bands(raw, fname: str, problems: list[Problem]) -> tuple[tuple[str, float], ...]:

@@ -37,6 +37,7 @@ class ScoringPolicy:
     target_points: float = 100.0
     stretch_points: float = 120.0
     missing: str = "exclude"  # or "zero"
+    min_coverage: float = 0.8  # below this scored share of KPI weight a PM gets no band
 
 
 DEFAULT_BANDS: tuple[tuple[str, float], ...] = (

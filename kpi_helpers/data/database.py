@@ -1,7 +1,7 @@
 """The data folder's tables in a SQL database: `--data` as a SQLAlchemy URL, and export-db.
 
 Layout: one table per data file, named like the file without its extension (people, kpis,
-targets, actuals, feedback, reviews), with the file's header names as columns, and a table
+targets, actuals, feedback, reviews, events), with the file's header names as columns, and a table
 `company` with one row whose column `yaml` holds the text of company.yaml. Cells are read as
 text (numbers and dates of typed columns are written out, NULL is an empty cell), so every rule
 of the validator applies unchanged.

@@ -25,6 +25,7 @@ class Dataset:
     actuals: pd.DataFrame
     feedback: pd.DataFrame
     reviews: pd.DataFrame
+    events: pd.DataFrame  # optional events.csv: period, scope, kind, description
     assessments: pd.DataFrame
     checkins: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)

@@ -42,7 +42,7 @@ def load_dataset(data_dir: str | Path, *, check: bool = True) -> Dataset:
     else:
         ds, problems = read_dataset(data_dir)
     if ds is None or any(p.severity == "error" for p in problems):
-        raise DataError(problems)
+        raise DataError(problems, ds.company.language if ds is not None else "en")
     return ds
 
 

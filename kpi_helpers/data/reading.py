@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,10 @@ from kpi_helpers import config
 from kpi_helpers.data.input_files import InputRefused, check_xlsx, read_input_bytes
 from kpi_helpers.data.schema import (
     AUTHOR_ALIASES,
+    COMPANY_SCOPE,
     DIMENSION_ALIASES,
     DIRECTION_ALIASES,
+    EVENT_KIND_ALIASES,
     ROW,
     TABLES,
     Table,
@@ -100,6 +103,7 @@ def read_frame(
             return None, _too_many_rows(max_rows)
         if frame.empty:
             return None, "the workbook's first sheet is empty; put the header in row 1"
+        frame = _percents_as_shown(data, frame)
         header = [str(h).strip() for h in frame.iloc[0]]
         frame = frame.iloc[1:].reset_index(drop=True)
         frame.columns = header
@@ -145,6 +149,32 @@ def _too_many_rows(max_rows: int) -> str:
         f"has more than {max_rows:,} rows, over the limit; split it or raise the limit "
         f"(set {config.MAX_ROWS_ENV})"
     )
+
+
+def _percents_as_shown(data: bytes, frame: pd.DataFrame) -> pd.DataFrame:
+    """Number cells with a percent format hold 0.12 where the user sees 12 %: give the text '12'.
+
+    `frame` is the first sheet read with header=None, so sheet row r, column c is frame[r-1, c-1].
+    """
+    from openpyxl import load_workbook
+
+    try:
+        ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        found = [
+            (cell.row - 1, cell.column - 1, cell.value)
+            for row in ws.iter_rows()
+            for cell in row
+            if isinstance(cell.value, (int, float))
+            and not isinstance(cell.value, bool)
+            and "%" in str(getattr(cell, "number_format", "") or "")
+        ]
+    except Exception:  # unreadable formats: keep the values pandas read
+        return frame
+    for r, c, value in found:
+        if r < frame.shape[0] and c < frame.shape[1]:
+            shown = f"{round(float(value) * 100.0, 9):.9f}".rstrip("0").rstrip(".")
+            frame.iat[r, c] = shown
+    return frame
 
 
 def read_raw(path: Path, table: Table) -> RawTable:
@@ -264,6 +294,7 @@ def coerce(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
                         f"'{s.iat[i]}' is not a date; write it as YYYY-MM-DD",
                     )
                 )
+            problems += _ambiguous_dates(raw, col.name, s, values)
             out[col.name] = values
         elif col.kind == "list":
             out[col.name] = s.map(
@@ -272,6 +303,36 @@ def coerce(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
         else:
             out[col.name] = s.where(~empty, pd.NA).astype("string")
     return out, problems
+
+
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def _ambiguous_dates(raw: RawTable, column: str, text: pd.Series, values: pd.Series):
+    """A warning for each date like 1/7/2025 that reads as two days, saying which was used."""
+    problems = []
+    for i, v in enumerate(text):
+        m = _DAY_MONTH.match(v)
+        if not m or pd.isna(values.iat[i]):
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        if a == b or a > 12 or b > 12:
+            continue
+        used = values.iat[i].strftime("%Y-%m-%d")
+        day_first = used.endswith(f"-{a:02d}")
+        other = f"{m.group(3)}-{a:02d}-{b:02d}" if day_first else f"{m.group(3)}-{b:02d}-{a:02d}"
+        order = "day first" if day_first else "month first"
+        problems.append(
+            Problem(
+                raw.file,
+                int(raw.frame[ROW].iat[i]),
+                column,
+                f"'{v}' could be {used} or {other}; read as {used} ({order}); "
+                "write dates as YYYY-MM-DD to make sure",
+                "warning",
+            )
+        )
+    return problems
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -338,6 +399,11 @@ def source_table(source, name: str) -> tuple[pd.DataFrame, list[Problem], Path |
     if "author" in typed:
         authors = typed["author"].str.strip()
         typed["author"] = authors.map(AUTHOR_ALIASES).fillna(authors.str.lower()).astype("string")
+    if name == "events":
+        kinds = typed["kind"].str.strip()
+        typed["kind"] = kinds.map(EVENT_KIND_ALIASES).fillna(kinds.str.lower()).astype("string")
+        scope = typed["scope"].str.strip()
+        typed["scope"] = scope.where(~scope.str.lower().isin(COMPANY_SCOPE), "company")
     if name == "feedback":
         for col in ("text", "product", "channel"):
             typed[col] = unescape_text(typed[col])

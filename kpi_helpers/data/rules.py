@@ -23,6 +23,7 @@ _PERIOD_COLUMNS = (
     ("targets", "period"),
     ("actuals", "period"),
     ("reviews", "period"),
+    ("events", "period"),
     ("assessments", "period"),
 )
 
@@ -79,6 +80,7 @@ def cross_file_problems(folder: Folder) -> list[Problem]:
         *check_goals_active(folder),
         *check_weights(folder),
         *check_company(folder),
+        *check_scale_mixups(folder),
     ]
 
 
@@ -108,15 +110,49 @@ def check_references(folder: Folder) -> list[Problem]:
             "or add the goal to an objective"
         )
         problems += _unknown(folder, "kpis", "goal_id", set(goals), text)
+    problems += _event_scopes(folder)
     return problems
 
 
+def event_scopes(kpis: pd.DataFrame, people: pd.DataFrame) -> set[str]:
+    """What an event may cover: `company`, a kpi_id, a team or a product of people.csv."""
+    teams = set(people["team"].dropna())
+    products = {p for ps in people["products"].dropna() for p in ps}
+    return {"company", *kpis["kpi_id"].dropna(), *teams, *products}
+
+
+def _event_scopes(folder: Folder) -> list[Problem]:
+    if not (folder.has("events", "scope") and folder.has("kpis", "kpi_id")):
+        return []
+    people = folder.frames["people"]
+    if (
+        folder.files["people"] in folder.unreadable
+        or not people["products"].map(lambda v: isinstance(v, tuple) and bool(v)).any()
+    ):
+        return []  # without the products of people.csv a product scope cannot be checked
+    known = event_scopes(folder.frames["kpis"], folder.frames["people"])
+    text = (
+        f"is not a kpi_id in {folder.files['kpis']}, a team or product in "
+        f"{folder.files['people']}, nor 'company'; write which of them the event covers"
+    )
+    return _unknown(folder, "events", "scope", known, text)
+
+
 def _unknown(folder: Folder, name: str, col: str, known: set, text: str) -> list[Problem]:
-    return [
-        Problem(folder.files[name], r[ROW], col, f"'{r[col]}' {text}")
-        for r in folder.rows(name)
-        if pd.notna(r[col]) and r[col] not in known
-    ]
+    """One problem per unknown value, on its first row, counting the other rows that name it
+    (one root cause, one message)."""
+    rows: dict[str, list[int]] = {}
+    for r in folder.rows(name):
+        if pd.notna(r[col]) and r[col] not in known:
+            rows.setdefault(r[col], []).append(int(r[ROW]))
+    problems = []
+    for value, at in rows.items():
+        also = ""
+        if len(at) > 1:
+            shown = ", ".join(map(str, at[:10])) + (", ..." if len(at) > 10 else "")
+            also = f" (named in {len(at)} rows: {shown})"
+        problems.append(Problem(folder.files[name], at[0], col, f"'{value}'{also} {text}"))
+    return problems
 
 
 def _order_issue(direction, threshold, target, stretch) -> tuple[tuple[str, str], str, str] | None:
@@ -244,6 +280,7 @@ def check_active_periods(folder: Folder) -> list[Problem]:
             if (
                 pd.notna(k["kpi_id"])
                 and k["kpi_id"] not in reported
+                and not _derived(k.get("data_source"))
                 and _active(latest, _span(folder, k))
             ):
                 text = (
@@ -252,6 +289,43 @@ def check_active_periods(folder: Folder) -> list[Problem]:
                 )
                 problems.append(Problem(kfile, k[ROW], "kpi_id", text, "warning"))
     return problems
+
+
+def _fraction_mixup(level: float, actual: float) -> bool:
+    """One value is a fraction (|x| <= 1) and the other about 100 times it: 0.12 against 12."""
+    small, large = sorted((abs(level), abs(actual)))
+    return 0 < small <= 1 < large and 50 <= large / small <= 200
+
+
+def check_scale_mixups(folder: Folder) -> list[Problem]:
+    """A KPI whose actuals and target differ by a factor of about 100 (percent written as a
+    fraction in one file, as a percent in the other): one warning per KPI naming both cells."""
+    if not (folder.has("actuals", "value") and folder.has("kpis", "target")):
+        return []
+    kpis = {}
+    for k in folder.rows("kpis"):
+        if pd.notna(k["kpi_id"]) and pd.notna(k["target"]):
+            kpis.setdefault(k["kpi_id"], k)
+    problems, seen = [], set()
+    for a in folder.rows("actuals"):
+        k = kpis.get(a["kpi_id"])
+        if k is None or a["kpi_id"] in seen or pd.isna(a["value"]):
+            continue
+        if _fraction_mixup(k["target"], a["value"]):
+            seen.add(a["kpi_id"])
+            text = (
+                f"{a['value']:g} for KPI '{a['kpi_id']}' is about 100 times "
+                f"{'smaller' if abs(a['value']) < abs(k['target']) else 'larger'} than its target "
+                f"{k['target']:g} ({folder.files['kpis']} row {k[ROW]}, column target); write "
+                "both as percents (12 for 12 %) or both as fractions"
+            )
+            problems.append(Problem(folder.files["actuals"], a[ROW], "value", text, "warning"))
+    return problems
+
+
+def _derived(source) -> bool:
+    """A KPI computed from feedback.csv or reviews.csv needs no row in actuals.csv."""
+    return isinstance(source, str) and source.strip().lower().startswith(("feedback.", "reviews."))
 
 
 def check_goals_active(folder: Folder) -> list[Problem]:
@@ -301,6 +375,8 @@ def check_weights(folder: Folder) -> list[Problem]:
     problems = []
     periods = folder.data_periods()
     for owner, rows in by_owner.items():
+        if folder.has("people", "pm_id") and owner not in names:
+            continue  # an unknown owner is reported once, by check_references
         if any(pd.isna(r["weight"]) for r in rows):
             continue  # an unreadable weight is reported on its own; a sum would only repeat it
         who = f"{owner} ({names[owner]})" if pd.notna(names.get(owner)) else str(owner)

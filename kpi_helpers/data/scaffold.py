@@ -16,6 +16,7 @@ TEMPLATE_FILES = (
     "actuals.csv",
     "feedback.csv",
     "reviews.csv",
+    "events.csv",
     "assessments.csv",
     "checkins.csv",
 )

@@ -134,6 +134,19 @@ REVIEWS = Table(
     optional_file=True,
 )
 
+# Things that happened in a period and explain a KPI's movement (the evidence a target needs
+# before it is eased); scope is a kpi_id, a product, a team, or `company`.
+EVENTS = Table(
+    "events",
+    (
+        _c("period", "period", True, "周期", "考核周期"),
+        _c("scope", "str", True, "范围", "影响范围"),
+        _c("kind", "str", True, "类型", "事件类型"),
+        _c("description", "str", True, "描述", "事件描述", "说明"),
+    ),
+    optional_file=True,
+)
+
 # The PM's own assessment and the manager's words for a period (the review conversation).
 ASSESSMENTS = Table(
     "assessments",
@@ -173,7 +186,8 @@ AUTHOR_ALIASES = {
 }
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (PEOPLE, KPIS, TARGETS, ACTUALS, FEEDBACK, REVIEWS, ASSESSMENTS, CHECKINS)
+    t.name: t
+    for t in (PEOPLE, KPIS, TARGETS, ACTUALS, FEEDBACK, REVIEWS, EVENTS, ASSESSMENTS, CHECKINS)
 }
 
 # Value ranges of numeric survey columns (inclusive).
@@ -186,6 +200,18 @@ RANGES = {
     ("checkins", "confidence"): (1, 5),
 }
 DIRECTIONS = ("higher", "lower")
+EVENT_KINDS = ("market", "organisation", "data_definition", "other")
+EVENT_KIND_ALIASES = {
+    "市场": "market",
+    "市场变化": "market",
+    "组织": "organisation",
+    "组织调整": "organisation",
+    "organization": "organisation",
+    "数据口径": "data_definition",
+    "口径变化": "data_definition",
+    "其他": "other",
+}
+COMPANY_SCOPE = ("company", "公司", "全公司")
 DIRECTION_ALIASES = {
     "higher": "higher",
     "lower": "lower",

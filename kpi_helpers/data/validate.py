@@ -15,6 +15,7 @@ from kpi_helpers.data.schema import (
     DIMENSION_ALIASES,
     DIMENSIONS,
     DIRECTIONS,
+    EVENT_KINDS,
     RANGES,
     ROW,
     TABLES,
@@ -109,9 +110,19 @@ def _unsafe_id(value: str) -> str:
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Drop repeated messages and order by file, then row (file-level problems first)."""
+    """Drop repeated messages and order by file (causes first), then row (file-level first)."""
     unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: (p.file, -1 if p.row is None else p.row))
+    return sorted(
+        unique, key=lambda p: (_file_rank(p.file), p.file, -1 if p.row is None else p.row)
+    )
+
+
+def _file_rank(file: str) -> int:
+    """Files in the order their rows depend on each other (company.yaml, people, kpis, then the
+    tables that point at KPIs), so a root cause is printed before what follows from it."""
+    stem = str(file).rsplit("/", 1)[-1].split(".", 1)[0].split(":", 1)[0]
+    order = ["company", *TABLES]
+    return order.index(stem) if stem in order else len(order)
 
 
 def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object], str]]]]]:
@@ -152,6 +163,7 @@ def _value_checks(pa) -> dict[str, dict[str, list[tuple[object, Callable[[object
             **{c: [between("feedback", c)] for c in ("csat", "ces")},
         },
         "reviews": {"score": [between("reviews", "score")], "dimension": [dimension]},
+        "events": {"kind": [one_of(EVENT_KINDS, "an event kind")]},
         "assessments": {
             "rating": [between("assessments", "rating")],
             "dimension": [dimension],

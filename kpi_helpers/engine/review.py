@@ -1,15 +1,15 @@
 """The periodic review: what to adjust after a period, and next period's proposed targets.
 
-Findings look across every period up to the reviewed one. The proposal covers every KPI active
-next period, "unchanged" rows included, each with a one-sentence reason:
-
-- beat its target two periods running -> raise: the new target follows the trend (least-squares
-  over the last four actuals) and is never below the last actual (mirrored for lower-is-better);
-- below threshold two periods running -> ease: the target moves to one typical period-to-period
-  change beyond the trend, never above the current target;
+The proposal covers every KPI active next period, "unchanged" rows included, each with a reason:
+- beat its target two periods running -> raise toward the trend (least squares over the last four
+  actuals), never easier than the last actual, never beyond the last actual plus the largest
+  gain seen, within the unit's scale;
+- below threshold two periods running -> keep (a miss alone is no reason to ease), unless an
+  event covers it or its whole cohort missed (engine.evidence): then one typical change beyond
+  the trend, never above the current target;
 - otherwise, new, retiring or without data -> unchanged.
-Threshold and stretch keep their distance from the target, widened to at least one typical
-change; numbers are rounded to a step that suits the unit and kept in the validator's order.
+Threshold and stretch keep their distance from the target (at least one typical change and one
+rounding step); numbers are rounded to a step that suits the unit.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ import numpy as np
 import pandas as pd
 
 from kpi_helpers.data.company import Company, ScoringPolicy
+from kpi_helpers.engine.effect import effect_findings, proposal_effect
+from kpi_helpers.engine.evidence import cohort_misses, covering_events, event_for
 from kpi_helpers.engine.findings import finding, findings_frame
 from kpi_helpers.engine.lint import coverage_findings
+from kpi_helpers.engine.scales import better_bounds
 from kpi_helpers.engine.scoring import active_kpis, kpi_targets
 from kpi_helpers.engine.trends import PERCENT_UNITS, history_periods, kpi_history
 from kpi_helpers.periods import next_period, parse_period, previous_period
@@ -44,6 +47,7 @@ class Review:
     findings: pd.DataFrame
     proposal: pd.DataFrame
     fragment: pd.DataFrame
+    effect: pd.DataFrame  # per PM: total and band now and under the proposal (engine.effect)
 
 
 def _sign(direction) -> float:
@@ -109,11 +113,14 @@ def review_findings(
     period: str,
     policy: ScoringPolicy | None = None,
     history: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    events: pd.DataFrame | None = None,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """What to adjust after `period`, looking at every period so far.
 
     Kinds: kpi_too_easy and pm_too_easy (stretch reached two periods running), kpi_under_threshold
-    and pm_under_threshold (below threshold two periods running), goal_left_strategy (retire),
+    and pm_under_threshold (below threshold two periods running; kpi_under_threshold_event or
+    kpi_under_threshold_cohort when an event or a cohort-wide miss explains it), goal_left_strategy,
     objective_uncovered (add a KPI), weights_after_retirement (next period's weights once the
     retirements apply), missing_data (active periods without an actual).
 
@@ -121,7 +128,7 @@ def review_findings(
         actuals: all actuals, derived ones included (evaluation.all_actuals).
         history: review_history's (history, streaks) when the caller already has them.
     Returns:
-        findings (kind, severity, pm_id, kpi_id, objective_id, message, message_zh, params).
+        findings (kind, severity, pm_id, kpi_id, objective_id, params).
     """
     hist, streaks = history or review_history(
         kpis, targets, actuals, period, policy or company.policy
@@ -131,22 +138,24 @@ def review_findings(
     goals = company.goals_frame()
     objective_of = dict(zip(goals["goal_id"], goals["objective_id"], strict=True))
     rows: list[dict] = []
-
+    context = _evidence(kpis, people, events, streaks.set_index("kpi_id"), period)
     for flag, kind, pm_kind in (
         ("at_stretch", "kpi_too_easy", "pm_too_easy"),
         ("under", "kpi_under_threshold", "pm_under_threshold"),
     ):
         hit = streaks[streaks[flag]]
         for r in hit.itertuples(index=False):
+            why = _why_missed(context, r.kpi_id, two) if flag == "under" else {}
             rows.append(
                 finding(
-                    kind,
+                    kind + why.pop("suffix", ""),
                     "warning",
                     pm_id=r.pm_id,
                     kpi_id=r.kpi_id,
                     objective_id=objective_of.get(r.goal_id),
                     periods=two,
                     next_period=nxt,
+                    **why,
                 )
             )
         for pm, g in hit.groupby("pm_id"):
@@ -212,6 +221,16 @@ def review_findings(
     return findings_frame(rows)
 
 
+def _why_missed(context: dict, kpi_id: str, periods: list[str]) -> dict:
+    """The evidence explaining a miss, as a finding kind suffix and params; {} when none."""
+    event = event_for(context["events"], kpi_id, periods)
+    if event is not None:
+        return {"suffix": "_event", "event": event["description"], "event_period": event["period"]}
+    if kpi_id in context["cohort"]:
+        return {"suffix": "_cohort", "owners": context["cohort"][kpi_id]}
+    return {}
+
+
 # --- proposal --------------------------------------------------------------------------------
 
 
@@ -250,29 +269,30 @@ def _trend(ordinals: np.ndarray, values: np.ndarray) -> tuple[float, float]:
 def _levels(old: tuple, s: float, g: float, spread: float, step: float, bounds) -> tuple:
     """Threshold / target / stretch around a new target, in order, rounded and within bounds.
 
-    Works in 'better' space (values x s) so that higher is always better; `bounds` too."""
+    Works in 'better' space (values x s) so that higher is always better; `bounds` too. The
+    threshold is rounded down and the stretch up, each at least one step away from the target,
+    so the order threshold < target < stretch survives rounding."""
     t0, g0, s0 = (v * s for v in old)  # NaN stays NaN
     widen = 0.0 if pd.isna(spread) else spread
     lo, hi = bounds
-    t = _round(g - max(g0 - t0, widen), step)
-    st = np.nan if pd.isna(s0) else _round(g + max(s0 - g0, widen), step)
+    lo, hi = _round_bound(lo, step, "up"), _round_bound(hi, step, "down")
+    g = _round(g, step)
+    t = _round(g - max(g0 - t0, widen, step), step, "down")
+    st = np.nan if pd.isna(s0) else _round(g + max(s0 - g0, widen, step), step, "up")
     if pd.isna(st):
         g = min(g, hi)
     else:
         st = min(st, hi)
-        g = min(g, st - step)
-    t = min(max(t, lo), g - step)
+        g = min(g, _round(st - step, step))
+    t = min(max(t, lo), _round(g - step, step))
     if t < lo:  # no room below the target: lift it
         t, g = lo, lo + step
         st = st if pd.isna(st) else max(st, g + step)
     return tuple(np.nan if pd.isna(v) else _round(v, step) * s + 0.0 for v in (t, g, st))
 
 
-def _bounds(unit, s: float, nonnegative: bool) -> tuple[float, float]:
-    """(worst, best) allowed values in better space."""
-    pct = isinstance(unit, str) and unit.strip().lower() in PERCENT_UNITS
-    lo_real, hi_real = (0.0 if (pct or nonnegative) else -np.inf), (100.0 if pct else np.inf)
-    return (lo_real, hi_real) if s > 0 else (-hi_real, -lo_real)
+def _round_bound(x: float, step: float, how: str) -> float:
+    return x if math.isinf(x) else _round(x, step, how)
 
 
 def _unchanged(base: dict, why: str, **params) -> dict:
@@ -288,11 +308,17 @@ def _unchanged(base: dict, why: str, **params) -> dict:
     }
 
 
-def _propose_one(base: dict, k, series: pd.DataFrame, streak, period: str, retiring: set):
+def _largest_gain(values: np.ndarray) -> float:
+    """The largest improvement between two consecutive actuals (better space), 0 if none."""
+    steps = np.diff(values)
+    return float(max(steps.max(), 0.0)) if len(steps) else 0.0
+
+
+def _propose_one(base: dict, k, series: pd.DataFrame, streak, period: str, context: dict):
     nxt = base["period"]
     if streak is None:
         return _unchanged(base, "new", next_period=nxt)
-    if k.kpi_id in retiring:
+    if k.kpi_id in context["retiring"]:
         return _unchanged(base, "retire", goal_id=k.goal_id)
     have = series.dropna(subset=["actual"])
     if not (have["period"] == period).any():
@@ -309,25 +335,39 @@ def _propose_one(base: dict, k, series: pd.DataFrame, streak, period: str, retir
     last = values[-1]
     raw = [v for v in (*old, *have["actual"]) if not pd.isna(v)]
     step = rounding_step(k.unit, old)
-    lo_hi = _bounds(k.unit, s, all(v >= 0 for v in raw))
+    lo_hi = better_bounds(k.unit, s, all(v >= 0 for v in raw), getattr(k, "data_source", None))
+    missed = list(series["period"].iloc[-2:])
+    p = {"periods": missed, "last": float(have["actual"].iloc[-1])}
     if streak.beat:
         action, kind = "raise", "proposal.raise"
-        target = _round(max(forecast, last, old[1] * s), step, "up")
+        floor = max(last, old[1] * s)  # never easier than what was achieved, nor than now
+        ceiling = max(floor, last + _largest_gain(values))  # no leap beyond the best gain seen
+        target = _round(min(max(forecast, floor), ceiling), step, "up")
     else:
-        action, kind = "ease", "proposal.ease"
+        event = event_for(context["events"], k.kpi_id, missed)
+        owners = context["cohort"].get(k.kpi_id)
+        if event is None and owners is None:
+            # a miss alone is no reason to ease: the levels stay, the review talks about the cause
+            return {**_unchanged(base, "hold"), "reason_kind": "proposal.hold", "params": p}
+        if event is not None:
+            action, kind = "ease", "proposal.ease_event"
+            p.update(event=event["description"], event_period=event["period"])
+        else:
+            action, kind = "ease", "proposal.ease_cohort"
+            p.update(owners=owners)
         move = spread if not pd.isna(spread) and spread > 0 else step
         target = _round(min(max(forecast, last) + move, old[1] * s), step)
     t, g, st = _levels(old, s, target, spread, step, lo_hi)
+    if action == "raise" and g * s < floor - 1e-9:
+        return _unchanged(base, "at_limit")  # the scale's end leaves no room above the actual
     if np.allclose([t, g, st], old, equal_nan=True):
         return _unchanged(base, "rounding")
-    p = {
-        "periods": list(series["period"].iloc[-2:]),
-        "last": float(have["actual"].iloc[-1]),
-        "target": g,
-        "forecast": round(forecast * s, 6),
-        "spread": None if pd.isna(spread) else round(spread, 6),
-        "step": step,
-    }
+    p.update(
+        target=g,
+        forecast=round(forecast * s, 6),
+        spread=None if pd.isna(spread) else round(spread, 6),
+        step=step,
+    )
     return {
         **base,
         "threshold": t,
@@ -347,8 +387,14 @@ def propose_targets(
     period: str,
     policy: ScoringPolicy | None = None,
     history: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    events: pd.DataFrame | None = None,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Next period's threshold / target / stretch for every KPI active next period.
+
+    A KPI below threshold two periods running keeps its levels (reason `proposal.hold`) unless
+    an event of `events` covers it in those periods (`proposal.ease_event`, quoting the event)
+    or its whole cohort missed too (`proposal.ease_cohort`); see kpi_helpers.engine.evidence.
 
     The starting point is the KPI's targets in `period` (carried forward), or next period's row of
     targets.csv when it already exists. `changed` says whether a number moved from that starting
@@ -365,6 +411,8 @@ def propose_targets(
     fallback = kpi_targets(kpis, targets, nxt).set_index("kpi_id")
     has_next = set(targets.loc[targets["period"] == nxt, "kpi_id"])
     retiring = set(_retiring(kpis, company, nxt)["kpi_id"])
+    context = _evidence(kpis, people, events, streaks, period)
+    context["retiring"] = retiring
     by_kpi = {kid: g for kid, g in hist.groupby("kpi_id")}
     rows = []
     for k in fallback.reset_index().itertuples(index=False):
@@ -381,7 +429,7 @@ def propose_targets(
         }
         series = by_kpi.get(k.kpi_id, hist.iloc[0:0])
         streak = streaks.loc[k.kpi_id] if k.kpi_id in streaks.index else None
-        rows.append(_propose_one(base, k, series, streak, period, retiring))
+        rows.append(_propose_one(base, k, series, streak, period, context))
     out = pd.DataFrame(
         rows, columns=[c for c in PROPOSAL_COLUMNS if c not in ("changed", "in_fragment")]
     )
@@ -393,6 +441,17 @@ def propose_targets(
     retire = out["params"].map(lambda p: p.get("why") == "retire")
     out["in_fragment"] = ~_same(new, fb) & ~retire
     return out[PROPOSAL_COLUMNS].sort_values(["pm_id", "kpi_id"]).reset_index(drop=True)
+
+
+def _evidence(kpis, people, events, streaks: pd.DataFrame, period: str) -> dict:
+    """Events covering each KPI and the KPIs whose whole cohort missed (engine.evidence)."""
+    if people is None:
+        people = pd.DataFrame({"pm_id": [], "team": [], "products": []})
+    under = set(streaks.index[streaks["under"]]) if len(streaks) else set()
+    return {
+        "events": covering_events(kpis, people, events),
+        "cohort": cohort_misses(active_kpis(kpis, period), under),
+    }
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
@@ -411,17 +470,24 @@ def proposal_fragment(proposal: pd.DataFrame) -> pd.DataFrame:
 
 
 def review_period(ds, period: str, actuals: pd.DataFrame | None = None) -> Review:
-    """Findings, proposal and targets.csv fragment for a loaded dataset (derived actuals included)."""
+    """Findings, proposal, its effect and the targets.csv fragment for a loaded dataset."""
     from kpi_helpers.engine.evaluation import all_actuals
 
     actuals = all_actuals(ds) if actuals is None else actuals
     args = (ds.kpis, ds.targets, actuals, ds.company, period, ds.company.policy)
     history = review_history(ds.kpis, ds.targets, actuals, period, ds.company.policy)
-    proposal = propose_targets(*args, history=history)
+    extra = {"history": history, "events": ds.events, "people": ds.people}
+    proposal = propose_targets(*args, **extra)
+    effect = proposal_effect(ds.kpis, ds.targets, actuals, ds.company, period, proposal)
+    findings = review_findings(*args, **extra)
+    flagged = effect_findings(effect, period)
+    if flagged:
+        findings = findings_frame([*findings.to_dict("records"), *flagged])
     return Review(
         period=period,
         next_period=next_period(period),
-        findings=review_findings(*args, history=history),
+        findings=findings,
         proposal=proposal,
         fragment=proposal_fragment(proposal),
+        effect=effect,
     )

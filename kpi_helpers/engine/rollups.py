@@ -62,7 +62,8 @@ def by_team(totals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
 
 
 def company_summary(totals: pd.DataFrame, company: Company) -> dict:
-    """Company-level figures: mean PM total, its band, PMs scored, mean coverage, band counts."""
+    """Company-level figures: mean PM total, its band, PMs scored, mean coverage, band counts and
+    the number of PMs without a band because their coverage is below the floor (incomplete)."""
     mean = float(totals["total"].mean()) if totals["total"].notna().any() else np.nan
     counts = totals["band"].value_counts()
     return {
@@ -71,6 +72,7 @@ def company_summary(totals: pd.DataFrame, company: Company) -> dict:
         "pms": int(totals["total"].notna().sum()),
         "coverage": float(totals["coverage"].mean()) if len(totals) else np.nan,
         "bands": {b: int(counts.get(b, 0)) for b, _ in company.bands},
+        "incomplete": int(totals["incomplete"].sum()) if "incomplete" in totals else 0,
     }
 
 

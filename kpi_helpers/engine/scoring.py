@@ -146,15 +146,24 @@ def weighted_total(
 
 
 def pm_totals(card: pd.DataFrame, company: Company | None = None) -> pd.DataFrame:
-    """Per PM: total, coverage (scored share of weight), band, number of KPIs and of missing ones."""
+    """Per PM: total, coverage (scored share of weight), band, incomplete, KPIs and missing ones.
+
+    A PM whose coverage is below the company's `min_coverage` is `incomplete` and has no band.
+    """
     out = weighted_total(card, "pm_id")
     counts = (
         card.groupby("pm_id").agg(kpis=("kpi_id", "size"), missing=("missing", "sum")).reset_index()
     )
     out = out.merge(counts, on="pm_id", how="left")
-    band_of = (company or Company(name="")).band_of
-    out["band"] = out["total"].map(band_of)
-    return out[["pm_id", "total", "coverage", "band", "kpis", "missing"]]
+    company = company or Company(name="")
+    # below the coverage floor the total rests on too little data to rank the PM: no band
+    out["incomplete"] = out["coverage"] < company.policy.min_coverage - 1e-9
+    bands = [
+        None if inc else company.band_of(t)
+        for t, inc in zip(out["total"], out["incomplete"], strict=True)
+    ]
+    out["band"] = pd.Series(bands, index=out.index, dtype="object")
+    return out[["pm_id", "total", "coverage", "band", "incomplete", "kpis", "missing"]]
 
 
 def band_counts(totals: pd.DataFrame, company: Company) -> pd.Series:

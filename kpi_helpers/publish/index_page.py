@@ -86,6 +86,11 @@ def _bands_table(company: dict, lang: str) -> str:
             f'<td class="num">{count}</td>'
             f'<td class="kpi-barcell"><div class="kpi-barfill" style="width:{width}%"></div></td></tr>'
         )
+    if company.get("incomplete"):  # PMs without a band: coverage below the floor
+        rows.append(
+            f'<tr><th scope="row">{_text("index.incomplete", lang)}</th>'
+            f'<td class="num">{company["incomplete"]}</td><td></td></tr>'
+        )
     return (
         f'<table class="kpi-table"><caption>{_text("index.bands", lang)}</caption>'
         f'<thead><tr><th scope="col">{_text("index.band", lang)}</th>'
@@ -111,6 +116,12 @@ def _see(job, lang: str) -> str:
         if job
         else ""
     )
+
+
+def _band_cell(totals: pd.DataFrame, pm_id: str, band, lang: str) -> str:
+    if "incomplete" in totals and bool(totals["incomplete"].get(pm_id, False)):
+        return t("common.incomplete", lang, coverage=format_share(totals["coverage"].get(pm_id)))
+    return band_name(None if is_missing(band) else band, lang)
 
 
 def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=frozenset()) -> str:
@@ -141,7 +152,7 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=froz
             f'<tr><th scope="row">{label}</th>'
             f"<td>{escape(team)}</td>"
             f'<td class="num">{escape(format_number(totals["total"].get(job.pm_id), 1, points))}</td>'
-            f"<td>{escape(band_name(None if is_missing(band) else band, lang))}</td></tr>"
+            f"<td>{escape(_band_cell(totals, job.pm_id, band, lang))}</td></tr>"
         )
     rows.append("</tbody></table>")
     return "".join(rows)

@@ -133,6 +133,25 @@ def finding_rows(findings: pd.DataFrame, lang: str, pm_names: dict[str, str]) ->
     return out
 
 
+def band_text(band, incomplete, coverage, lang: str) -> str:
+    """The band in words, or "incomplete (coverage 50 %)" for a PM below the coverage floor."""
+    if isinstance(incomplete, (bool, np.bool_)) and incomplete:
+        return t("common.incomplete", lang, coverage=format_share(coverage))
+    return band_name(band if isinstance(band, str) else None, lang)
+
+
+def effect_rows(effect: pd.DataFrame, lang: str, pm_names: dict[str, str]) -> pd.DataFrame:
+    """The proposal's effect per PM, labelled, with the bands in words and the re-targeting flag."""
+    return effect.assign(
+        label=[pm_names.get(p, p) for p in effect["pm_id"]],
+        band_now_text=[band_name(b, lang) for b in effect["band_now"]],
+        band_under_text=[band_name(b, lang) for b in effect["band_under_proposal"]],
+        flag=[
+            t("common.up_by_retargeting", lang) if u else "" for u in effect["up_by_retargeting"]
+        ],
+    )
+
+
 def total_rows(
     changes: pd.DataFrame, totals: pd.DataFrame, lang: str, pm_names: dict[str, str]
 ) -> pd.DataFrame:
@@ -140,7 +159,15 @@ def total_rows(
     out = totals.merge(changes[["pm_id", "change"]], on="pm_id", how="left")
     return out.assign(
         label=[pm_names.get(p, p) for p in out["pm_id"]],
-        band_text=[band_name(b, lang) for b in out["band"]],
+        band_text=[
+            band_text(b, i, c, lang)
+            for b, i, c in zip(
+                out["band"],
+                out["incomplete"] if "incomplete" in out else [False] * len(out),
+                out["coverage"],
+                strict=True,
+            )
+        ],
     )
 
 

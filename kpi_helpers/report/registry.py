@@ -96,7 +96,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         "06_review",
         "review",
         "nb06",
-        ("trends", "kpi_scores", "findings", "proposal"),
+        ("trends", "kpi_scores", "findings", "proposal", "effect"),
         ("period", "pm", "lang"),
         panel="review",
     ),

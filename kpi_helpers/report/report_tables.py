@@ -173,6 +173,20 @@ def themes_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
     return html_table(frame, cols, caption, lang)
 
 
+def effect_table(frame: pd.DataFrame, period: str, lang: str) -> str:
+    """Per PM: total and band now and with the proposed targets on the same actuals (effect_rows)."""
+    points = t("common.unit_points", lang)
+    cols = [
+        _c("label", lang, "pm", header=True),
+        _c("total_now", lang, kind="number", digits=1, unit=points),
+        _c("band_now_text", lang, "band_now"),
+        _c("total_under_proposal", lang, kind="number", digits=1, unit=points),
+        _c("band_under_text", lang, "band_under_proposal"),
+        _c("flag", lang),
+    ]
+    return html_table(frame, cols, t("nb06.table_effect", lang, period=period), lang)
+
+
 def proposal_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
     """Proposed threshold / target / stretch for the next period with the current target and reason."""
     cols = [

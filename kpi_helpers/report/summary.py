@@ -253,6 +253,24 @@ def proposal_sentence(review: Review, lang: str) -> tuple[str, int]:
     return text, len(changed)
 
 
+def effect_sentence(review: Review, names: dict[str, str], lang: str) -> str:
+    """Who would move up a band if the proposal were accepted on this period's actuals."""
+    up = review.effect[review.effect["up_by_retargeting"]] if len(review.effect) else None
+    if up is None or up.empty:
+        return t("index.effect_none", lang)
+    items = [
+        t(
+            "index.effect_item",
+            lang,
+            name=names.get(r.pm_id, r.pm_id),
+            band_now=band_name(r.band_now, lang),
+            band_under=band_name(r.band_under_proposal, lang),
+        )
+        for r in up.itertuples(index=False)
+    ]
+    return t("index.effect_up", lang, items=t("common.list_join", lang).join(items))
+
+
 def at_risk_sentences(ds: Dataset, names: dict, lang: str) -> list[str]:
     """Per PM, the KPIs forecast at risk or off track in the current, unfinished period (from
     checkins.csv), worst first; empty when there are no check-ins for such a period."""
@@ -310,6 +328,7 @@ def executive_summary(
     shown = max(0, min(len(findings), PICKS - len(act)))
     act += [_finding_sentence(r, names, lang) for r in findings.head(shown).itertuples()]
     proposal, changed = proposal_sentence(review, lang)
+    proposal = f"{proposal} {effect_sentence(review, names, lang)}"
     return ExecutiveSummary(
         period=period,
         company=ev.company,

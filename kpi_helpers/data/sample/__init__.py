@@ -1,12 +1,13 @@
 """The sample company in data/: a deterministic, seeded generator of every data file.
 
 `write_sample(out, seed)` writes company.yaml, people.csv, kpis.csv, targets.csv, actuals.csv,
-feedback.csv, reviews.csv and keywords.yaml; the same seed gives byte-identical files.
+feedback.csv, reviews.csv, events.csv and keywords.yaml; the same seed gives byte-identical files.
 
 青橙生活科技 (Qingcheng Life Tech), quarterly, 2025-Q1 .. 2026-Q3, and what its reports should find:
 - PM03 王思琪 (QingPlus) is over target every quarter and at or above stretch on most KPIs in
   the last two: the targets are too easy. PM05 刘佳怡 (QingLive) slides below threshold on most
-  KPIs in the last two quarters. PM02 陈浩然 (QingMart) improves every quarter.
+  KPIs in the last two quarters; events.csv records a market event (a rival's subsidy war) that
+  explains K501's miss only, so the review eases K501 and keeps the others. PM02 陈浩然 (QingMart) improves every quarter.
 - K203 (GMV growth) is retired after 2025-Q4 and replaced by K208 from 2026-Q1; K204 and K305
   end after 2026-Q2 and are replaced by K209 and K309, which point at O1 goals.
 - Goal G11 (lower-tier cities) ends with 2026-Q2 but K101 still points at it in 2026-Q3.
@@ -39,13 +40,14 @@ from kpi_helpers.data.sample.kpis import (
     targets_csv,
 )
 from kpi_helpers.data.sample.reviews import generate_reviews, review_mean, reviews_csv
-from kpi_helpers.data.sample.strategy import company_yaml, people_csv
+from kpi_helpers.data.sample.strategy import company_yaml, events_csv, people_csv
 from kpi_helpers.data.sample.writing import yaml_list, yaml_scalar
 
 DEFAULT_SEED = 20260930
 FILES = (
     "company.yaml", "people.csv", "kpis.csv", "targets.csv", "actuals.csv",
-    "feedback.csv", "reviews.csv", "keywords.yaml", "assessments.csv", "checkins.csv",
+    "feedback.csv", "reviews.csv", "events.csv", "keywords.yaml", "assessments.csv",
+    "checkins.csv",
 )  # fmt: skip
 
 
@@ -104,6 +106,7 @@ def build_sample(seed: int = DEFAULT_SEED) -> dict[str, str]:
         "actuals.csv": actuals_csv(actuals),
         "feedback.csv": feedback_csv(feedback),
         "reviews.csv": reviews_csv(reviews),
+        "events.csv": events_csv(),
         "keywords.yaml": keywords_yaml(),
         "assessments.csv": assessments_csv(),
         "checkins.csv": checkins_csv(np.random.default_rng([seed, 4])),

@@ -71,9 +71,10 @@ def scale_sample(
     people, kpis = _read(files["people.csv"]), _read(files["kpis.csv"])
     targets, actuals = _read(files["targets.csv"]), _read(files["actuals.csv"])
     reviews, notes = _read(files["reviews.csv"]), _read(files["assessments.csv"])
-    checkins = _read(files["checkins.csv"])
+    checkins, events = _read(files["checkins.csv"]), _read(files["events.csv"])
     new_people, new_kpis, new_targets, new_actuals, new_reviews = [], [], [], [], []
     new_notes, new_checkins = [], []
+    new_events = [events[~events["scope"].isin(kpis["kpi_id"])]]
     for i in range(pms):
         src = people.iloc[i % len(people)]
         pm_id, n = f"PM{i + 1:03d}", i + 1
@@ -95,6 +96,8 @@ def scale_sample(
         new_notes.append(s.assign(pm_id=pm_id))
         c = checkins[checkins["kpi_id"].isin(ids)]
         new_checkins.append(c.assign(kpi_id=c["kpi_id"].map(ids)))
+        e = events[events["scope"].isin(ids)]
+        new_events.append(e.assign(scope=e["scope"].map(ids)))
     out = dict(files)
     out["people.csv"] = _write(pd.concat(new_people))
     out["kpis.csv"] = _write(pd.concat(new_kpis))
@@ -103,6 +106,7 @@ def scale_sample(
     out["reviews.csv"] = _write(pd.concat(new_reviews).sort_values("period", kind="stable"))
     out["assessments.csv"] = _write(pd.concat(new_notes).sort_values("period", kind="stable"))
     out["checkins.csv"] = _write(pd.concat(new_checkins).sort_values("date", kind="stable"))
+    out["events.csv"] = _write(pd.concat(new_events).sort_values("period", kind="stable"))
     if feedback_rows is not None:
         feedback = _feedback(_read(files["feedback.csv"]), feedback_rows, rng)
         out["feedback.csv"] = _write(feedback)

@@ -147,3 +147,19 @@ def company_yaml() -> str:
             if g.period_to:
                 lines.append(f"        period_to: {g.period_to}")
     return "\n".join(lines) + "\n"
+
+
+# What happened in the market or the organisation: the evidence a missed target may be eased on.
+EVENTS = (
+    (
+        "2026-Q2",
+        "K501",
+        "market",
+        "竞品发起百亿补贴抢占短视频份额，行业日活向头部集中 / a rival's subsidy war pulled "
+        "short-video daily actives toward the market leaders",
+    ),
+)
+
+
+def events_csv() -> str:
+    return csv_text(["period", "scope", "kind", "description"], [list(e) for e in EVENTS])

@@ -72,7 +72,7 @@ def pm_summary(row: pd.Series, counts: dict[str, int], lang: str) -> str:
             lang,
             name=md(row["label"]),
             total=num(row["total"]),
-            band=band_name(row["band"], lang),
+            band=row["band_text"] if "band_text" in row else band_name(row["band"], lang),
             coverage=format_share(row["coverage"]),
         ),
         lights_summary(counts, None, lang),
@@ -82,6 +82,7 @@ def pm_summary(row: pd.Series, counts: dict[str, int], lang: str) -> str:
 def lights_summary(counts: dict[str, int], rows: pd.DataFrame | None, lang: str) -> str:
     """How many KPIs are on, near or off target or missing, naming the ones off target."""
     off = [] if rows is None else [md(v) for v in rows.loc[rows["status"] == "off", "label"]]
+    gaps = [] if rows is None else [md(v) for v in rows.loc[rows["status"] == "missing", "label"]]
     return sentences(
         t(
             "nb05.pm_lights",
@@ -92,6 +93,7 @@ def lights_summary(counts: dict[str, int], rows: pd.DataFrame | None, lang: str)
             missing=counts["missing"],
         ),
         t("nb05.off_list", lang, names=join(off, lang)) if off else None,
+        t("nb05.missing_list", lang, names=join(gaps, lang)) if gaps else None,
     )
 
 

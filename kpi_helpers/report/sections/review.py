@@ -79,3 +79,11 @@ def check_proposal(ctx: ReportContext) -> str:
     """The proposal's changed targets for the next period (the notebook pins it)."""
     rows = _proposal(ctx)
     return rows.loc[rows["changed"], ["kpi_id", "action", "target"]].to_string(index=False)
+
+
+def effect(ctx: ReportContext, keep: Keep = None) -> None:
+    """What the proposal would do: this period's actuals scored with the proposed levels, per PM,
+    with the PMs who would move up a band by re-targeting alone flagged."""
+    show_markdown(narrative.heading("nb06.h_effect", ctx.lang))
+    rows = labels.effect_rows(mine(ctx, result(ctx).effect, keep), ctx.lang, ctx.pm_names())
+    show_html(report_tables.effect_table(rows, ctx.period, ctx.lang))
