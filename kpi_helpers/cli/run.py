@@ -10,13 +10,14 @@ import threading
 from pathlib import Path
 
 from kpi_helpers.cli.common import choose_period, load
+from kpi_helpers.cli.progress import ProgressHandler
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.errors import UsageError
 from kpi_helpers.periods import cadence_kind, parse_period
 from kpi_helpers.report.i18n import LANGUAGES
 from kpi_helpers.run.runner import run_reports
 
-# Not a terminal (cron, CI): timestamped log lines; a terminal: one plain line per notebook.
+# Not a terminal (cron, CI): timestamped log lines, one per notebook; a terminal: a progress bar.
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 
@@ -36,10 +37,11 @@ def selected_pms(people_ids: list[str], arg: str | None) -> list[str]:
 
 
 def _configure_logging() -> logging.Handler:
-    handler = logging.StreamHandler(sys.stderr)
     if sys.stderr.isatty():
+        handler = ProgressHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:
+        handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(LOG_FORMAT, datefmt="%Y-%m-%dT%H:%M:%S%z"))
     logger = logging.getLogger("kpi_helpers.run")
     logger.addHandler(handler)
@@ -100,5 +102,6 @@ def main(args) -> int:
             )
     finally:
         logging.getLogger("kpi_helpers.run").removeHandler(handler)
+        handler.close()
     print(summary.folder / "index.html")
     return 0

@@ -9,6 +9,7 @@ import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.publish.html import report_css
+from kpi_helpers.publish.languages import switch_marker
 from kpi_helpers.publish.page_frame import MAIN_ID, finish_page, head_html, header_html
 from kpi_helpers.report.i18n import band_name, localized, t
 from kpi_helpers.report.summary import ExecutiveSummary, executive_summary
@@ -141,7 +142,24 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=froz
     return "".join(rows)
 
 
-def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=frozenset()) -> str:
+def _archive_link(lang: str, primary: str) -> str:
+    """A link to reports/index.html, the list of every published period."""
+    if not primary:
+        return ""
+    href = "../index.html" if lang == primary else "../../index.html"
+    return f'<p class="kpi-see kpi-archive-link">{_link(href, t("page.archive", lang))}</p>'
+
+
+def render_index(
+    ds: Dataset,
+    period: str,
+    lang: str,
+    jobs,
+    made: dict,
+    failed=frozenset(),
+    primary: str = "",
+    summary: ExecutiveSummary | None = None,
+) -> str:
     """The landing page of reports/<period>/ as one self-contained HTML string.
 
     Args:
@@ -151,8 +169,11 @@ def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=f
         jobs: the run's NotebookJobs (company reports, then one per PM) for the links.
         made: created, data_dir, digest (short sha256 of the inputs), version.
         failed: names of PM jobs that failed in a partial run: listed as failed, without links.
+        primary: the language of reports/<period>/; given, the page links to the other
+            language's index and to the archive reports/index.html.
+        summary: the executive summary when the caller has it already.
     """
-    summary = executive_summary(ds, period, lang)
+    summary = summary or executive_summary(ds, period, lang)
     company = ds.company.display_name(lang)
     title = t("index.title", lang, company=company)
     company_jobs = [j for j in jobs if j.pm_id is None]
@@ -173,9 +194,17 @@ def render_index(ds: Dataset, period: str, lang: str, jobs, made: dict, failed=f
     parts = [
         head_html(f"{title} · {period}", lang, report_css()),
         '<body class="kpi-index">',
-        header_html(company, period, title, made.get("created", ""), lang),
+        header_html(
+            company,
+            period,
+            title,
+            made.get("created", ""),
+            lang,
+            switch=switch_marker(lang, primary, "index.html") if primary else "",
+        ),
         f'<main id="{MAIN_ID}">',
         f"<h1>{escape(title)} · {escape(period)}</h1>",
+        _archive_link(lang, primary),
         *_section(t("index.summary", lang), *overview),
         *_section(
             t("index.praise_title", lang),
