@@ -24,3 +24,20 @@ def test_dimension_and_band_names():
     assert all(dimension_name(d, "en") != d for d in DIMENSIONS)
     assert band_name("A", "en").startswith("A")
     assert t("direction.lower", "zh") == "越低越好"
+
+
+def test_units_show_in_english_from_unit_en_or_the_catalogue():
+    import pandas as pd
+
+    from kpi_helpers.report.i18n import register_unit_names, unit_name
+    from kpi_helpers.report.tables import Column, html_table
+
+    register_unit_names(pd.DataFrame({"unit": ["单量", "%"], "unit_en": ["orders", None]}))
+    assert unit_name("单量", "en") == "orders" and unit_name("单量", "zh") == "单量"
+    assert unit_name("人", "en") == "people" and unit_name("%", "en") == "%"
+    assert unit_name("块钱", "en") == "块钱"  # no English form: shown as written
+    frame = pd.DataFrame({"kpi": ["K1", "K2"], "actual": [33568, 8], "unit": ["人", "单量"]})
+    cols = [Column("kpi", "KPI"), Column("actual", "Result", kind="number", unit_key="unit")]
+    table = html_table(frame, cols, "Results", "en")
+    assert "33,568 people" in table and "8 orders" in table and "人" not in table
+    assert "33,568 人" in html_table(frame, cols, "结果", "zh")

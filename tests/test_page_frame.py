@@ -51,4 +51,24 @@ def test_head_sets_language_policy_and_inlines_the_style():
     html = head_html("A <title>", "zh", "body{}")
     assert '<html lang="zh-CN">' in html
     assert "default-src 'none'" in html and "img-src data:" in html
-    assert "<title>A &lt;title&gt;</title>" in html and "<style>\nbody{}\n</style>" in html
+    assert "<title>A &lt;title&gt;</title>" in html and "<style>\nbody{}\n" in html
+
+
+def test_printed_pages_carry_the_title_and_page_numbers_and_the_title_cannot_end_the_style():
+    html = head_html('Q3 "x" </style><script>', "en", "")
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "@bottom-left" in style and "counter(page)" in style and "counter(pages)" in style
+    assert "</style" not in style and "<script" not in style
+    assert '"Q3 \\22 x\\22  \\3c /style\\3e \\3c script\\3e "' in style
+
+
+def test_chinese_values_on_an_english_page_are_marked_as_chinese():
+    page = (
+        '<html lang="en"><body><main><h1>Team</h1><table><tr><td>33,568 人</td>'
+        '<td>交易增长组</td><td lang="zh-CN">林晓雯</td></tr></table></main></body></html>'
+    )
+    out = finish_page(page, "en")
+    assert '33,568 <span lang="zh-CN">人</span>' in out
+    assert '<td><span lang="zh-CN">交易增长组</span></td>' in out
+    assert '<td lang="zh-CN">林晓雯</td>' in out  # marked already: left alone
+    assert "<span" not in finish_page(page.replace('lang="en"', 'lang="zh-CN"'), "zh")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import re
 import struct
 from datetime import datetime
 from html import escape
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
 
 from kpi_helpers.report.i18n import t
 
@@ -144,6 +145,43 @@ def _short_cells(soup: BeautifulSoup) -> None:
             cell["class"] = [*cell.get("class", []), "kpi-long"]
 
 
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+CJK_RUN = re.compile(
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+    r"(?:[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\s\w·.,-]*"
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef])?"
+)
+SKIP_MARKING = {"style", "script", "title", "head"}
+
+
+def _inside_chinese(node) -> bool:
+    for parent in node.parents:
+        if parent.name in SKIP_MARKING:
+            return True
+        code = parent.get("lang", "") if hasattr(parent, "get") else ""
+        if code:
+            return code.startswith("zh")
+    return False
+
+
+def _mark_chinese(soup: BeautifulSoup) -> None:
+    """On an English page, put Chinese data values (a team or unit with no English form) in
+    <span lang="zh-CN">, so screen readers and fonts treat them as Chinese."""
+    for text in list(soup.find_all(string=CJK)):
+        if isinstance(text, Comment) or _inside_chinese(text):
+            continue
+        value = str(text)
+        pieces, last = [], 0
+        for match in CJK_RUN.finditer(value):
+            pieces.append(value[last : match.start()])
+            span = soup.new_tag("span", attrs={"lang": LANGUAGE_CODES["zh"]})
+            span.string = match.group(0)
+            pieces.append(span)
+            last = match.end()
+        pieces.append(value[last:])
+        text.replace_with(*[p for p in pieces if p != ""])
+
+
 def finish_page(page: str, lang: str) -> str:
     """The page with its sections numbered (#s1, #s2 ...) and a table of contents after the H1.
 
@@ -153,6 +191,8 @@ def finish_page(page: str, lang: str) -> str:
     _drop_anchor_links(soup)
     _mark_wide_charts(soup)
     _short_cells(soup)
+    if lang != "zh":
+        _mark_chinese(soup)
     main = soup.find("main") or soup.body or soup
     sections = main.find_all("h2")
     for i, h2 in enumerate(sections, 1):

@@ -19,7 +19,14 @@ from kpi_helpers.engine.evaluation import all_actuals, evaluate_period
 from kpi_helpers.engine.review import review_period
 from kpi_helpers.feedback.metrics import add_period, feedback_metrics
 from kpi_helpers.report.findings_text import finding_messages, proposal_reasons
-from kpi_helpers.report.i18n import band_name, dimension_name, localized, t
+from kpi_helpers.report.i18n import (
+    band_name,
+    dimension_name,
+    localized,
+    register_unit_names,
+    t,
+    unit_name,
+)
 from kpi_helpers.report.tables import is_missing, status_text, value_digits
 from kpi_helpers.report.views import traffic_light
 
@@ -99,7 +106,14 @@ def workbook_tables(ds: Dataset, period: str, lang: str = "zh") -> dict[str, pd.
     ev = evaluate_period(ds, period, actuals)
     review = review_period(ds, period, actuals)
     names = _names(ds, lang)
-    teams = ds.people.set_index("pm_id")["team"] if "team" in ds.people else pd.Series(dtype=str)
+    register_unit_names(ds.kpis)
+    teams = pd.Series(
+        {
+            row["pm_id"]: None if is_missing(row.get("team")) else localized(row, "team", lang)
+            for _, row in ds.people.iterrows()
+        },
+        dtype=object,
+    )
     card = ev.card
     kpi_name = [localized(r, "name", lang) for _, r in card.iterrows()]
     scorecard = card.assign(
@@ -191,6 +205,8 @@ def _localize(sheet: str, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame,
                 if not is_missing(row[col]):
                     frame.at[i, col] = round(float(row[col]), digits)
                     formats[f"{i}:{col}"] = _number_format(digits)
+    if "unit" in frame:
+        frame["unit"] = [unit_name(u, lang) for u in frame["unit"]]
     for col, fmt in FORMATS.items():
         if col in frame and fmt in ROUNDED:
             frame[col] = [

@@ -28,7 +28,14 @@ from kpi_helpers.periods import (
     sort_periods,
 )
 from kpi_helpers.report import narrative
-from kpi_helpers.report.i18n import LANGUAGES, band_name, dimension_name, localized, t
+from kpi_helpers.report.i18n import (
+    LANGUAGES,
+    band_name,
+    dimension_name,
+    localized,
+    register_unit_names,
+    t,
+)
 
 
 class ReportError(KpiWorkbookError):
@@ -70,6 +77,7 @@ class ReportContext:
     _names: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        register_unit_names(self.ds.kpis)
         self.evaluation = self.evaluate(self.period)
 
     @cached_property

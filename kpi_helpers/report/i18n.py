@@ -55,6 +55,29 @@ def band_name(band: str | None, lang: str = "zh") -> str:
     return catalogue(lang).get(f"band.{band}", str(band))
 
 
+_UNIT_NAMES: dict[str, str] = {}  # unit -> its English form, from kpis.csv's unit_en
+
+
+def register_unit_names(kpis) -> None:
+    """Remember the English form of each unit given in kpis.csv (column unit_en)."""
+    if kpis is None or "unit_en" not in kpis or "unit" not in kpis:
+        return
+    for unit, unit_en in zip(kpis["unit"], kpis["unit_en"], strict=True):
+        if isinstance(unit, str) and isinstance(unit_en, str) and unit_en.strip():
+            _UNIT_NAMES[unit.strip()] = unit_en.strip()
+
+
+def unit_name(unit, lang: str) -> str:
+    """A KPI unit as shown in `lang`: in English, kpis.csv's unit_en, else the catalogue's
+    English for common Chinese units (人 -> people), else the unit as written."""
+    if unit is None or not isinstance(unit, str):
+        return unit
+    unit = unit.strip()
+    if lang != "en" or not unit:
+        return unit
+    return _UNIT_NAMES.get(unit) or catalogue("en").get(f"units.{unit}", unit)
+
+
 def localized(row, field: str, lang: str) -> str:
     """A data value's display name: `<field>_en` in English when given, else `<field>`."""
     en = row.get(f"{field}_en") if hasattr(row, "get") else None

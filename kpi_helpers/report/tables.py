@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi_helpers.report.i18n import t
+from kpi_helpers.report.i18n import t, unit_name
 
 EMPTY = "–"
 # Traffic lights carry a symbol as well as a colour, so colour-blind readers and B/W prints work.
@@ -138,6 +138,7 @@ def _cell_text(col: Column, row: pd.Series, lang: str) -> str:
     value = row.get(col.key)
     if col.kind == "number":
         unit = row.get(col.unit_key) if col.unit_key else col.unit
+        unit = unit_name(unit, lang) if col.unit_key else unit
         text = format_number(value, col.digits, unit if not is_missing(unit) else "")
         return f"+{text}" if col.signed and not is_missing(value) and float(value) > 0 else text
     if col.kind == "share":
