@@ -413,3 +413,26 @@ def unquote_uri(uri: str) -> str:
     from urllib.parse import unquote, urlsplit
 
     return unquote(urlsplit(uri).path)
+
+
+def test_an_english_run_shows_chinese_only_inside_elements_marked_lang_zh(runs, browser):
+    found = []
+    for rel in _pages(runs.en):
+        v = _visit(browser, runs.en, rel, lang="en")
+        unmarked = v.page.evaluate(
+            """() => {
+                const cjk = /[\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff\\uff00-\\uffef]/;
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                const out = [];
+                for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                    if (!cjk.test(n.textContent)) continue;
+                    const marked = n.parentElement.closest('[lang]');
+                    if (!marked || !marked.lang.startsWith('zh')) out.push(n.textContent.trim());
+                }
+                const alts = [...document.images].map(i => i.alt).filter(a => cjk.test(a));
+                return out.concat(alts);
+            }"""
+        )
+        v.close()
+        found += [f"{rel}: {text[:80]}" for text in unmarked]
+    assert not found, "\n".join(found[:20])
