@@ -109,15 +109,47 @@ def _see(job, lang: str) -> str:
     )
 
 
-def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=frozenset()) -> str:
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list) -> str:
+    """A small trend of totals in block characters, e.g. "▃▅▆█"; "" with fewer than two."""
+    shown = [v for v in values if v is not None]
+    if len(shown) < 2:
+        return ""
+    low, high = min(shown), max(shown)
+    span = (high - low) or 1.0
+    return "".join(
+        " " if v is None else SPARKS[round((v - low) / span * (len(SPARKS) - 1))] for v in values
+    )
+
+
+def _change_cell(history: list, lang: str) -> str:
+    if len(history) < 2 or history[-1] is None or history[-2] is None:
+        return "–"
+    change = history[-1] - history[-2]
+    arrow = "▲" if change >= 0.05 else ("▼" if change <= -0.05 else "=")
+    sign = "+" if change >= 0.05 else ""
+    return f"{arrow} {sign}{format_number(change, 1)}"
+
+
+def _pm_table(
+    ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=frozenset(), history=None
+) -> str:
+    """The PMs' reports, best total first, with the change since last period and a small trend."""
     people = {row["pm_id"]: row for _, row in ds.people.iterrows()}
     totals = totals.set_index("pm_id")
+    history = history or {}
     points = t("common.unit_points", lang)
+    order = {pm: i for i, pm in enumerate(totals["total"].sort_values(ascending=False).index)}
+    pm_jobs = sorted(pm_jobs, key=lambda j: order.get(j.pm_id, len(order)))
     rows = [
         f'<table class="kpi-table" aria-label="{_text("index.pm_reports", lang)}"><thead><tr>'
         f'<th scope="col">{_text("index.pm", lang)}</th><th scope="col">{_text("index.team", lang)}</th>'
         f'<th scope="col" class="num">{_text("index.total", lang)}</th>'
         f'<th scope="col">{_text("index.band", lang)}</th>'
+        f'<th scope="col" class="num">{_text("index.change_col", lang)}</th>'
+        f'<th scope="col">{_text("index.trend", lang)}</th>'
         "</tr></thead><tbody>"
     ]
     for job in pm_jobs:
@@ -132,11 +164,22 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=froz
             )
         else:
             label = _link(job.html, name)
+        past = history.get(job.pm_id, [])
+        spark = sparkline(past)
+        trend = (
+            f'<span class="kpi-spark" role="img" aria-label="'
+            f"{_text('index.trend_label', lang, values=' → '.join(format_number(v, 1) for v in past if v is not None))}"
+            f'">{spark}</span>'
+            if spark
+            else ""
+        )
         rows.append(
             f'<tr><th scope="row">{label}</th>'
             f"<td>{escape(team)}</td>"
             f'<td class="num">{escape(format_number(totals["total"].get(job.pm_id), 1, points))}</td>'
-            f"<td>{escape(band_name(None if is_missing(band) else band, lang))}</td></tr>"
+            f"<td>{escape(band_name(None if is_missing(band) else band, lang))}</td>"
+            f'<td class="num">{escape(_change_cell(past, lang))}</td>'
+            f"<td>{trend}</td></tr>"
         )
     rows.append("</tbody></table>")
     return "".join(rows)
@@ -234,7 +277,7 @@ def render_index(
             *(
                 [
                     f"<h3>{_text('index.pm_reports', lang)}</h3>",
-                    _pm_table(ds, summary.totals, pm_jobs, lang, failed),
+                    _pm_table(ds, summary.totals, pm_jobs, lang, failed, summary.history),
                 ]
                 if pm_jobs
                 else []

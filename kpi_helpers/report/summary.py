@@ -52,6 +52,9 @@ class ExecutiveSummary:
     nps: dict | None = None  # nps, low, high, change, real, previous of the period
     proposal: str = ""
     proposal_changed: int = 0
+    history: dict = field(
+        default_factory=dict
+    )  # pm_id -> totals of up to TREND periods, oldest first
 
 
 def _change_text(change, lang: str) -> str:
@@ -219,6 +222,23 @@ def proposal_sentence(review: Review, lang: str) -> tuple[str, int]:
     return text, len(changed)
 
 
+TREND = 4  # periods in the index's small trend per PM
+
+
+def _history(ds: Dataset, ev: PeriodEvaluation, actuals) -> dict:
+    """Each PM's totals over the last TREND periods (this one included), oldest first."""
+    frames, previous = [ev.totals], ev.previous
+    while previous and len(frames) < TREND:
+        older = evaluate_period(ds, previous, actuals)
+        frames.append(older.totals)
+        previous = older.previous
+    out: dict = {}
+    for frame in reversed(frames):
+        for pm, total in zip(frame["pm_id"], frame["total"], strict=True):
+            out.setdefault(pm, []).append(None if is_missing(total) else float(total))
+    return out
+
+
 def executive_summary(ds: Dataset, period: str, lang: str) -> ExecutiveSummary:
     """Everything index.html says about `period` besides the links, in `lang`."""
     actuals = all_actuals(ds)  # derived from feedback and reviews once, for all three below
@@ -255,4 +275,5 @@ def executive_summary(ds: Dataset, period: str, lang: str) -> ExecutiveSummary:
         nps=nps,
         proposal=proposal,
         proposal_changed=changed,
+        history=_history(ds, ev, actuals),
     )

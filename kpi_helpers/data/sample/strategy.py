@@ -112,8 +112,7 @@ TEAMS_EN = {
 
 def people_csv() -> str:
     rows = [
-        [p.pm_id, p.name, p.name_en, p.team, TEAMS_EN[p.team], ";".join(p.products)]
-        for p in PEOPLE
+        [p.pm_id, p.name, p.name_en, p.team, TEAMS_EN[p.team], ";".join(p.products)] for p in PEOPLE
     ]
     return csv_text(["pm_id", "name", "name_en", "team", "team_en", "products"], rows)
 
