@@ -41,3 +41,11 @@ def test_units_show_in_english_from_unit_en_or_the_catalogue():
     table = html_table(frame, cols, "Results", "en")
     assert "33,568 people" in table and "8 orders" in table and "人" not in table
     assert "33,568 人" in html_table(frame, cols, "结果", "zh")
+
+
+def test_feedback_channels_show_by_their_display_names():
+    from kpi_helpers.report.i18n import channel_name
+
+    assert channel_name("app_store", "en") == "App store"
+    assert channel_name("app_store", "zh") == "应用商店"
+    assert channel_name("partner_api", "en") == "partner api"  # unknown: readable as written

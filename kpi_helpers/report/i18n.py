@@ -55,6 +55,13 @@ def band_name(band: str | None, lang: str = "zh") -> str:
     return catalogue(lang).get(f"band.{band}", str(band))
 
 
+def channel_name(key, lang: str) -> str:
+    """A feedback channel's display name (app_store -> 应用商店 / App store); unknown keys as
+    written, underscores read as spaces."""
+    text = str(key)
+    return catalogue(lang).get(f"channel.{text}", text.replace("_", " "))
+
+
 _UNIT_NAMES: dict[str, str] = {}  # unit -> its English form, from kpis.csv's unit_en
 
 
