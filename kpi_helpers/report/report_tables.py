@@ -131,8 +131,24 @@ def totals_table(frame: pd.DataFrame, lang: str, previous: str | None) -> str:
     return html_table(frame, cols, t("nb05.table_totals", lang), lang)
 
 
+DERIVED_MARK = "※"
+
+
 def results_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
-    """Per KPI: actual against threshold / target / stretch, points and traffic light."""
+    """Per KPI: actual against threshold / target / stretch, points and traffic light.
+
+    A result computed from customer feedback or reviews (derived) is marked ※ after the KPI,
+    and the caption says what the mark means.
+    """
+    if "derived" in frame and frame["derived"].fillna(False).astype(bool).any():
+        derived = frame["derived"].fillna(False).astype(bool)
+        frame = frame.assign(
+            label=[
+                f"{lab} {DERIVED_MARK}" if d else lab
+                for lab, d in zip(frame["label"], derived, strict=True)
+            ]
+        )
+        caption = f"{caption} ({t('common.derived_note', lang, mark=DERIVED_MARK)})"
     cols = [
         _c("label", lang, "kpi", header=True),
         _c("dimension_text", lang, "dimension"),
