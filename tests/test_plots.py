@@ -200,3 +200,20 @@ def test_ambition_chart_of_many_kpis_shows_the_extremes_and_says_so():
     assert len(labels) == 20 and labels[0] == "K89" and labels[-1] == "K0"
     assert "10 highest and 10 lowest of 90 KPIs" in ax.get_title(loc="left")
     assert len(plots.target_ambition(frame.head(15), "en", limit=20).axes[0].get_yticks()) == 15
+
+
+def test_a_title_wider_than_its_chart_is_wrapped_not_clipped():
+    from kpi_helpers.report.display import figure_png
+    from kpi_helpers.report.plots.base import new_figure
+
+    fig, ax = new_figure(6, 3)
+    long = "Each KPI's score of Lin Xiaowen against the 20 highest and 20 lowest of the company"
+    ax.set_title(long, loc="left")
+    ax.plot([1, 2], [1, 2])
+    assert figure_png(fig)[:4] == b"\x89PNG"
+    shown = ax.get_title("left")
+    assert "\n" in shown and shown.replace("\n", " ") == long  # every word kept
+    fig, ax = new_figure(9, 3)
+    ax.set_title("各 KPI 得分", loc="left")
+    figure_png(fig)
+    assert ax.get_title("left") == "各 KPI 得分"
