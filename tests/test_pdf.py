@@ -117,3 +117,27 @@ def test_printed_links_are_relative_and_point_to_the_pdfs_after_the_folder_moves
     for n, page in enumerate(pages, 1):
         text = page.extract_text()
         assert f"{n} / {len(pages)}" in text and "2026-Q3" in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin/chromium")
+def test_a_page_with_a_wide_heat_map_prints_on_landscape_pages(tmp_path):
+
+    from matplotlib.figure import Figure
+    from pypdf import PdfReader
+
+    from kpi_helpers.publish.html import report_css
+    from kpi_helpers.publish.page_frame import finish_page, head_html
+    from kpi_helpers.report.display import figure_html
+
+    fig = Figure(figsize=(14, 5.8), layout="constrained")  # as the report's heat maps
+    fig.subplots().imshow([[1, 2, 3, 4, 5, 6, 7]] * 5, aspect="auto")
+    chart = figure_html(fig, "heat map of every KPI's score in seven periods")
+    page = tmp_path / "06_review.html"
+    body = (
+        f"<body><main><h1>评估与调整</h1><h2>各 KPI 得分趋势</h2><div>{chart}</div></main></body>"
+    )
+    page.write_text(finish_page(head_html("评估与调整", "zh", report_css()) + body, "zh"), "utf-8")
+    print_pdf(str(CHROMIUM), page, tmp_path / "06_review.pdf")
+    pages = PdfReader(tmp_path / "06_review.pdf").pages
+    assert all(p.mediabox.width > p.mediabox.height for p in pages)

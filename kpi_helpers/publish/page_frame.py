@@ -130,12 +130,17 @@ def _png_size(src: str) -> tuple[int, int] | None:
 
 
 def _mark_wide_charts(soup: BeautifulSoup) -> None:
-    """Put wide charts (heat maps of many periods) in a block printed on a landscape page."""
+    """A page with wide charts (heat maps of many periods) prints in landscape as a whole, so the
+    charts are readable and stay with their headings."""
+    wide = False
     for img in soup.find_all("img"):
         size = _png_size(img.get("src", ""))
         if size and size[0] >= WIDE_CHART_PX and size[0] > size[1]:
             block = img.find_parent("div") or img
             block["class"] = [*block.get("class", []), "kpi-wide"]
+            wide = True
+    if wide and soup.body is not None:
+        soup.body["class"] = [*soup.body.get("class", []), "kpi-landscape"]
 
 
 def _short_cells(soup: BeautifulSoup) -> None:
