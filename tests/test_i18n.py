@@ -49,3 +49,22 @@ def test_feedback_channels_show_by_their_display_names():
     assert channel_name("app_store", "en") == "App store"
     assert channel_name("app_store", "zh") == "应用商店"
     assert channel_name("partner_api", "en") == "partner api"  # unknown: readable as written
+
+
+def test_products_show_by_their_english_name_from_products_en():
+    import pandas as pd
+
+    from kpi_helpers.report.i18n import register_product_names
+    from kpi_helpers.report.report_tables import feedback_table
+
+    people = pd.DataFrame(
+        {"products": [("青橙钱包", "青橙会员")], "products_en": [("Qing Wallet", "Qing Plus")]}
+    )
+    register_product_names(people)
+    frame = pd.DataFrame(
+        {"label": ["青橙钱包", "青橙外卖"], "n": [120, 80], "nps": [31.0, 12.0], "csat": [0.8, 0.7]}
+    )
+    html = feedback_table(frame.assign(ces=None, negative=0.1), "By product", "en")
+    assert "Qing Wallet" in html and "青橙钱包" not in html
+    assert "青橙外卖" in html  # no English name given: as written
+    assert "青橙钱包" in feedback_table(frame.assign(ces=None, negative=0.1), "按产品", "zh")

@@ -50,6 +50,7 @@ PEOPLE = Table(
         _c("products", "list", False, "产品", "负责产品"),
         _c("name_en", "str", False, "英文名"),
         _c("team_en", "str", False, "团队英文名"),
+        _c("products_en", "list", False, "产品英文名"),
     ),
     key=("pm_id",),
 )

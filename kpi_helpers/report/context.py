@@ -33,6 +33,7 @@ from kpi_helpers.report.i18n import (
     band_name,
     dimension_name,
     localized,
+    register_product_names,
     register_unit_names,
     t,
 )
@@ -78,6 +79,7 @@ class ReportContext:
 
     def __post_init__(self) -> None:
         register_unit_names(self.ds.kpis)
+        register_product_names(self.ds.people)
         self.evaluation = self.evaluate(self.period)
 
     @cached_property

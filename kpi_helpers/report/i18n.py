@@ -62,6 +62,26 @@ def channel_name(key, lang: str) -> str:
     return catalogue(lang).get(f"channel.{text}", text.replace("_", " "))
 
 
+_PRODUCT_NAMES: dict[str, str] = {}  # product -> its English name, from people.csv products_en
+
+
+def register_product_names(people) -> None:
+    """Remember each product's English name: people.csv products_en, in the order of products."""
+    if people is None or "products_en" not in people or "products" not in people:
+        return
+    for products, names in zip(people["products"], people["products_en"], strict=True):
+        if not isinstance(products, (list, tuple)) or not isinstance(names, (list, tuple)):
+            continue
+        for product, name in zip(products, names, strict=False):
+            if isinstance(name, str) and name.strip():
+                _PRODUCT_NAMES[str(product)] = name.strip()
+
+
+def product_name(product, lang: str) -> str:
+    """A product as shown in `lang`: its products_en name in English when given, else as written."""
+    return _PRODUCT_NAMES.get(str(product), str(product)) if lang == "en" else str(product)
+
+
 _UNIT_NAMES: dict[str, str] = {}  # unit -> its English form, from kpis.csv's unit_en
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi_helpers.report.i18n import t
+from kpi_helpers.report.i18n import product_name, t
 from kpi_helpers.report.tables import Column, html_table
 
 
@@ -164,7 +164,12 @@ def results_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
 
 
 def feedback_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
-    """Per product (or channel): responses, NPS, CSAT and CES with 95 % intervals."""
+    """Per product (or channel): responses, NPS, CSAT and CES with 95 % intervals.
+
+    Products show by their English name (people.csv products_en) in English reports.
+    """
+    if lang == "en" and "label" in frame:
+        frame = frame.assign(label=[product_name(v, lang) for v in frame["label"]])
     cols = [
         _c("label", lang, "group", header=True),
         _c("n", lang, "responses", kind="number", digits=0),
