@@ -8,11 +8,17 @@ LANG_REPORT ?= zh
 
 .PHONY: test report lab lint format bench sample clean
 
+# Installing takes a few minutes the first time: each step says what it does and pip shows
+# its progress, one line per package.
 $(STAMP): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "[1/3] making the Python environment in $(VENV)"
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@echo "[2/3] updating pip"
+	@$(BIN)/pip install --upgrade --progress-bar on --disable-pip-version-check pip
+	@echo "[3/3] installing kpi-workbook and its dependencies (first time: a few minutes)"
+	@$(BIN)/pip install --progress-bar on --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+	@echo "installed; $(VENV) is ready"
 
 test: $(STAMP)
 	$(BIN)/ruff check kpi_helpers tests bench tools
@@ -20,6 +26,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 report: $(STAMP)
+	@echo "running the reports of $(if $(PERIOD),$(PERIOD),the latest period) in $(LANG_REPORT) into reports/"
 	$(BIN)/kpi-workbook run --data data --out reports --lang $(LANG_REPORT) $(if $(PERIOD),--period $(PERIOD),)
 
 # JupyterLab with the project's kernel on the notebooks folder; kernels started there show the

@@ -423,3 +423,47 @@ def test_a_killed_run_leaves_the_reports_intact_and_the_next_run_completes(
     manifest = json.loads((out / PERIOD / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "ok"
     assert {r["status"] for r in manifest["notebooks"]} == {"reused"}  # inputs unchanged
+
+
+@pytest.mark.slow
+def test_a_run_leaves_no_lock_file_and_the_archive_lists_the_period(published):
+    assert sorted(p.name for p in published.out.iterdir()) == [PERIOD, "index.html"]
+    archive = (published.out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{PERIOD}/index.html"' in archive and 'lang="zh-CN"' in archive
+
+
+@pytest.mark.slow
+def test_a_run_in_the_other_language_keeps_the_first_and_both_link_to_each_other(
+    published, tmp_path
+):
+    out = copy_reports(published, tmp_path)
+    argv = ["run", "--data", str(published.data), "--out", str(out)]
+    result = run_cli([*argv, "--lang", "en", "--pm", "pm01"])
+    assert result.code == 0, result.stderr
+    zh, en = out / PERIOD, out / PERIOD / "en"
+    assert result.stdout.strip() == str(en / "index.html")
+    assert (zh / "index.html").is_file() and (zh / "pm" / "pm02.html").is_file()
+    assert '<html lang="en">' in (en / "index.html").read_text(encoding="utf-8")
+    assert "../../pm/pm01.html" in _links(en / "pm" / "pm01.html")
+    assert "../en/pm/pm01.html" in _links(zh / "pm" / "pm01.html")
+    assert "en/index.html" in _links(zh / "index.html")
+    # no English page for pm02: its Chinese page shows no link to one
+    assert not [h for h in _links(zh / "pm" / "pm02.html") if "en/" in h]
+    archive = (out / "index.html").read_text(encoding="utf-8")
+    assert archive.index(f'href="{PERIOD}/index.html"') < archive.index(
+        f'href="{PERIOD}/en/index.html"'
+    )
+
+    again = run_cli(argv)  # Chinese again: the English pages stay
+    assert again.code == 0, again.stderr
+    assert (en / "index.html").is_file() and (en / "pm" / "pm01.html").is_file()
+    assert "../en/pm/pm01.html" in _links(zh / "pm" / "pm01.html")
+    assert leftovers(out) == [] and leftovers(zh) == []
+    assert not [p for p in out.rglob(".*lock")]
+
+
+def _links(page: Path) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [a["href"] for a in soup.find_all("a", href=True)]

@@ -261,4 +261,6 @@ def test_a_period_without_actuals_is_refused(tmp_path, capsys):
     data = tmp_path / "data"
     assert main(["init", str(data)]) == 0
     code, _, err = run(capsys, "score", "--data", str(data), "--period", "2026-Q3")
-    assert code == 2 and "--period 2026-Q3 has no actuals or targets" in err and "Traceback" not in err
+    assert (
+        code == 2 and "--period 2026-Q3 has no actuals or targets" in err and "Traceback" not in err
+    )

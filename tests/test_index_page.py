@@ -172,3 +172,31 @@ def test_the_index_says_who_would_rise_by_re_targeting_and_counts_incomplete_pms
     assert "incomplete (coverage 25%)" in html
     bands = html[html.index("Rating distribution") :]
     assert re.search(r"Incomplete \(coverage below the floor\)</th><td class=\"num\">1<", bands)
+
+
+def test_pm_table_is_sorted_by_total_with_the_change_and_a_trend(tiny_data):
+    from bs4 import BeautifulSoup
+
+    html = render_index(load_dataset(tiny_data), "2026-Q2", "zh", _jobs(["pm01", "pm02"]), MADE)
+    table = BeautifulSoup(html, "html.parser").find(
+        "table", attrs={"aria-label": "产品经理绩效报告"}
+    )
+    header = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+    assert header[-2:] == ["较上期", "趋势"]
+    rows = [
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in table.tbody("tr")
+    ]
+    totals = [float(r[2].split()[0]) for r in rows]
+    assert totals == sorted(totals, reverse=True)
+    assert rows[0][0] == "张伟" and rows[0][4] == "▲ +12.5"  # 107.9 now, 95.4 last period
+    spark = table.tbody.find("span", class_="kpi-spark")
+    assert spark["role"] == "img" and "107.9" in spark["aria-label"]
+    assert spark.get_text()[-1] == "█"  # this period is the highest of the trend
+
+
+def test_sparkline_scales_between_the_lowest_and_the_highest():
+    from kpi_helpers.publish.index_page import sparkline
+
+    assert sparkline([50.0, 75.0, 100.0]) == "▁▅█"
+    assert sparkline([80.0]) == "" and sparkline([None, 90.0]) == ""
+    assert sparkline([None, 60.0, 90.0]) == " ▁█"

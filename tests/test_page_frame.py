@@ -51,4 +51,51 @@ def test_head_sets_language_policy_and_inlines_the_style():
     html = head_html("A <title>", "zh", "body{}")
     assert '<html lang="zh-CN">' in html
     assert "default-src 'none'" in html and "img-src data:" in html
-    assert "<title>A &lt;title&gt;</title>" in html and "<style>\nbody{}\n</style>" in html
+    assert "<title>A &lt;title&gt;</title>" in html and "<style>\nbody{}\n" in html
+
+
+def test_printed_pages_carry_the_title_and_page_numbers_and_the_title_cannot_end_the_style():
+    html = head_html('Q3 "x" </style><script>', "en", "")
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "@bottom-left" in style and "counter(page)" in style and "counter(pages)" in style
+    assert "</style" not in style and "<script" not in style
+    assert '"Q3 \\22 x\\22  \\3c /style\\3e \\3c script\\3e "' in style
+
+
+def test_chinese_values_on_an_english_page_are_marked_as_chinese():
+    page = (
+        '<html lang="en"><body><main><h1>Team</h1><table><tr><td>33,568 人</td>'
+        '<td>交易增长组</td><td lang="zh-CN">林晓雯</td></tr></table></main></body></html>'
+    )
+    out = finish_page(page, "en")
+    assert '33,568 <span lang="zh-CN">人</span>' in out
+    assert '<td><span lang="zh-CN">交易增长组</span></td>' in out
+    assert '<td lang="zh-CN">林晓雯</td>' in out  # marked already: left alone
+    assert "<span" not in finish_page(page.replace('lang="en"', 'lang="zh-CN"'), "zh")
+
+
+def _png(width: int, height: int) -> str:
+    import base64
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    raw = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+    return "data:image/png;base64," + base64.b64encode(raw).decode()
+
+
+def test_a_page_with_a_wide_chart_prints_in_landscape():
+    from bs4 import BeautifulSoup
+
+    def body_classes(width: int, height: int) -> list[str]:
+        page = f'<html><body><main><h1>x</h1><div><img src="{_png(width, height)}" alt="a chart"></div></main></body></html>'
+        return BeautifulSoup(finish_page(page, "zh"), "html.parser").body.get("class", [])
+
+    assert "kpi-landscape" in body_classes(1540, 638)  # a heat map of seven periods
+    assert "kpi-landscape" not in body_classes(990, 484)  # a chart of the usual width
+    assert "kpi-landscape" not in body_classes(1210, 2052)  # a tall goal tree

@@ -219,3 +219,20 @@ def test_heat_maps_write_every_value_in_its_cell_and_leave_empty_cells_blank():
     assert bar.get_ylabel() == "得分（分）"
     weights = plots.dimension_heatmap(pd.DataFrame([[40.0, 0.0], [0.0, 100.0]]), "en")
     assert [t.get_text() for t in weights.axes[0].texts] == ["40", "100"]  # zero weight: blank
+
+
+def test_a_title_wider_than_its_chart_is_wrapped_not_clipped():
+    from kpi_helpers.report.display import figure_png
+    from kpi_helpers.report.plots.base import new_figure
+
+    fig, ax = new_figure(6, 3)
+    long = "Each KPI's score of Lin Xiaowen against the 20 highest and 20 lowest of the company"
+    ax.set_title(long, loc="left")
+    ax.plot([1, 2], [1, 2])
+    assert figure_png(fig)[:4] == b"\x89PNG"
+    shown = ax.get_title("left")
+    assert "\n" in shown and shown.replace("\n", " ") == long  # every word kept
+    fig, ax = new_figure(9, 3)
+    ax.set_title("各 KPI 得分", loc="left")
+    figure_png(fig)
+    assert ax.get_title("left") == "各 KPI 得分"

@@ -5,7 +5,7 @@ Playwright's own browser download is never used. The accessibility audit injects
 tests/.node (installed by .ci/axe.sh); without it that test is skipped with the reason.
 
 Three runs of the sample company are published once for the module: Chinese for every PM with
---pdf, English for one PM, and a copy of data/ whose names, products and comments are HTML and
+--pdf, English for one PM into the same reports folder (reports/2026-Q3/en/), and a copy of data/ whose names, products and comments are HTML and
 script payloads. Screenshots go to tests/artifacts/; KPI_WORKBOOK_UPDATE_SCREENSHOT=1 also copies
 the Chinese index.html screenshot to docs/img/index.png for the README.
 """
@@ -60,7 +60,9 @@ def _run(data: Path, out: Path, *args: str) -> Path:
 
 
 def _pages(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*.html"))
+    """The pages of one language: the other language's folder inside it is left out."""
+    rels = (p.relative_to(folder) for p in folder.rglob("*.html"))
+    return sorted(str(r) for r in rels if r.parts[0] not in ("en", "zh"))
 
 
 def payload_data(target: Path) -> Path:
@@ -109,8 +111,9 @@ def payload_data(target: Path) -> Path:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    zh = _run(DATA, root / "zh", "--pdf")
-    en = _run(DATA, root / "en", "--lang", "en", "--pm", "PM02")
+    zh = _run(DATA, root / "reports", "--pdf")
+    # the same period in English, into the same folder: published beside the Chinese pages
+    en = _run(DATA, root / "reports", "--lang", "en", "--pm", "PM02") / "en"
     evil = _run(payload_data(root / "payload-data"), root / "payload", "--pm", "PM02")
     return SimpleNamespace(zh=zh, en=en, evil=evil)
 
@@ -240,7 +243,12 @@ def test_pdf_of_every_page_and_one_xlsx_workbook(runs):
         assert pdf.read_bytes()[:5] == b"%PDF-", rel
     for folder in (runs.zh, runs.en):  # the workbook is written with or without --pdf
         book = load_workbook(folder / f"{PERIOD}_kpi_workbook.xlsx", read_only=True)
-        assert "scorecard" in book.sheetnames and "proposal" in book.sheetnames
+        sheets = (
+            ("计分卡", "下期目标建议")
+            if folder == runs.zh
+            else ("Scorecard", "Next period targets")
+        )
+        assert set(sheets) <= set(book.sheetnames) and book.sheetnames[0] in ("说明", "Read me")
     assert not list(runs.en.rglob("*.pdf"))
 
 
@@ -336,3 +344,95 @@ def test_the_policy_stops_a_script_that_got_into_a_page(runs, browser):
     v.close()
     assert not ran
     assert any("Content Security Policy" in e for e in v.errors)
+
+
+def _pdf_links(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    links = []
+    for page in PdfReader(pdf).pages:
+        for ref in page.get("/Annots") or []:
+            action = ref.get_object().get("/A")
+            if action is not None and action.get_object().get("/S") == "/URI":
+                links.append(str(action.get_object()["/URI"]))
+    return links
+
+
+def test_links_inside_the_pdfs_resolve_to_existing_pdfs(runs):
+    from urllib.parse import unquote
+
+    pdfs = sorted(p for p in runs.zh.rglob("*.pdf") if p.relative_to(runs.zh).parts[0] != "en")
+    assert len(pdfs) == len(_pages(runs.zh))
+    checked = []
+    for pdf in pdfs:
+        for link in _pdf_links(pdf):
+            assert not link.startswith("file:"), (pdf.name, link)
+            assert ".tmp-" not in link, (pdf.name, link)
+            target = (pdf.parent / unquote(link.split("#")[0])).resolve()
+            assert target.is_file(), (pdf.relative_to(runs.zh), link)
+            checked.append(link)
+    index = _pdf_links(runs.zh / "index.pdf")
+    assert "06_review.pdf" in index and "pm/PM02.pdf" in index
+    assert len(checked) > len(pdfs)
+
+
+def test_both_languages_stay_published_and_switch_to_each_other(runs, browser):
+    assert (runs.zh / "index.html").is_file() and (runs.zh / PM_REPORT).is_file()
+    for start, other_lang in ((runs.zh, "en"), (runs.en, "zh-CN")):
+        for rel in ("index.html", "06_review.html", PM_REPORT):
+            v = _visit(browser, start, rel)
+            v.page.click("a.kpi-lang")
+            v.page.wait_for_load_state()
+            landed = v.page.evaluate("[document.documentElement.lang, location.pathname]")
+            v.close()
+            assert landed[0] == other_lang, (start, rel, landed)
+            assert landed[1].endswith("/" + rel), (start, rel, landed)
+    # PM01 has no English page: its Chinese page offers no link to one
+    v = _visit(browser, runs.zh, "pm/PM01.html")
+    assert v.page.locator("a.kpi-lang").count() == 0
+    v.close()
+
+
+def test_the_archive_lists_every_period_and_language_and_its_links_open(runs, browser):
+    archive = runs.zh.parent / "index.html"
+    v = Visit(browser, archive)
+    rows = v.page.evaluate(
+        """() => [...document.querySelectorAll('main tbody tr')].map(tr =>
+            [...tr.querySelectorAll('th, td')].map(c => c.innerText.trim()))"""
+    )
+    hrefs = v.page.evaluate("[...document.querySelectorAll('main tbody a')].map(a => a.href)")
+    v.close()
+    assert [r[:2] for r in rows] == [[PERIOD, "中文"], [PERIOD, "English"]]
+    assert all(r[3] and r[3] != "-" for r in rows)  # the company total
+    for href in hrefs:
+        page = Path(unquote_uri(href))
+        assert page.is_file(), href
+
+
+def unquote_uri(uri: str) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(uri).path)
+
+
+def test_an_english_run_shows_chinese_only_inside_elements_marked_lang_zh(runs, browser):
+    found = []
+    for rel in _pages(runs.en):
+        v = _visit(browser, runs.en, rel, lang="en")
+        unmarked = v.page.evaluate(
+            """() => {
+                const cjk = /[\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff\\uff00-\\uffef]/;
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                const out = [];
+                for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                    if (!cjk.test(n.textContent)) continue;
+                    const marked = n.parentElement.closest('[lang]');
+                    if (!marked || !marked.lang.startsWith('zh')) out.push(n.textContent.trim());
+                }
+                const alts = [...document.images].map(i => i.alt).filter(a => cjk.test(a));
+                return out.concat(alts);
+            }"""
+        )
+        v.close()
+        found += [f"{rel}: {text[:80]}" for text in unmarked]
+    assert not found, "\n".join(found[:20])

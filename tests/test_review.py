@@ -132,7 +132,7 @@ def test_raise_follows_the_trend_and_keeps_the_band():
     # 850, 920, 950: slope 50, forecast 1000 > last 950; band 200 below, 100 above
     assert levels(p, "K1") == (800.0, 1000.0, 1100.0)
     assert p.loc["K1", "action"] == "raise" and bool(p.loc["K1", "changed"])
-    assert "1000" in p.loc["K1", "reason"] and "2026-Q2, 2026-Q3" in p.loc["K1", "reason"]
+    assert "1,000" in p.loc["K1", "reason"] and "2026-Q2, 2026-Q3" in p.loc["K1", "reason"]
     # lower is better: 9, 8, 7 -> forecast 6; band 5 either side, stretch stays >= 0
     assert levels(p, "K2") == (11.0, 6.0, 1.0)
 
@@ -405,3 +405,16 @@ def test_a_360_score_is_never_raised_beyond_the_scale_of_5():
     a = actuals({"K1": {"2026-Q1": 4.5, "2026-Q2": 4.75, "2026-Q3": 4.95}})
     row = worded(propose_targets(k, targets(), a, company(), P)).iloc[0]
     assert row["action"] == "keep" and "no room" in row["reason"]
+
+
+def test_numbers_in_sentences_are_readable():
+    from kpi_helpers.report.findings_text import finding_text, sentence_number
+
+    assert sentence_number(103000.0) == "103,000" and sentence_number(33568) == "33,568"
+    assert sentence_number(31.8841) == "31.9" and sentence_number(0.28) == "0.28"
+    assert sentence_number(0.3) == "0.3" and sentence_number("2026-Q3") == "2026-Q3"
+    assert sentence_number(-0.001) == "0"
+    reason = finding_text(
+        "proposal.raise", {"periods": ["2026-Q2"], "last": 33568.0, "target": 103000.0}, "en"
+    )
+    assert "33,568" in reason and "103,000" in reason

@@ -115,3 +115,17 @@ def test_contributions_add_up_to_the_change_in_total():
     # pm1: K1 +10 x 0.6 = +6, K2 -30 x 0.4 = -12; the bigger mover comes first
     assert pm1.to_dict() == pytest.approx({"K2": -12.0, "K1": 6.0})
     assert list(pm1.index) == ["K2", "K1"]
+
+
+def test_new_and_retired_kpis_are_not_movers():
+    from kpi_helpers.report.views import top_contributions
+
+    before = card({"K1": 100.0, "K2": 60.0, "K3": 120.0, "K4": 90.0}).query("kpi_id != 'K2'")
+    now = card({"K1": 110.0, "K2": 30.0, "K3": 90.0, "K4": 100.0}).query("kpi_id != 'K4'")
+    got = contributions(now, before)
+    active = got.set_index(["pm_id", "kpi_id"])["active"]
+    assert active[("pm1", "K1")] == "both"
+    assert {active[(pm, "K2")] for pm in got.loc[got["kpi_id"] == "K2", "pm_id"]} == {"new"}
+    assert {active[(pm, "K4")] for pm in got.loc[got["kpi_id"] == "K4", "pm_id"]} == {"retired"}
+    movers = top_contributions(got, n=5)
+    assert not movers.empty and set(movers["kpi_id"]) <= {"K1", "K3"}

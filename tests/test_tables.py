@@ -78,3 +78,30 @@ def test_traffic_lights_carry_a_symbol_as_well_as_a_colour():
 
 def test_empty_frame_gives_a_sentence():
     assert html_table(pd.DataFrame(), [Column("a", "a")], "c", "en") == "<p>Nothing to show.</p>"
+
+
+def test_a_derived_result_is_marked_and_the_caption_says_why():
+    import pandas as pd
+
+    from kpi_helpers.report.report_tables import results_table
+
+    frame = pd.DataFrame(
+        {
+            "label": ["K403 NPS", "K401 Retention"],
+            "dimension_text": ["Customer satisfaction", "User growth"],
+            "weight": [20, 30],
+            "actual": [31.9, 40.0],
+            "threshold": [20, 30],
+            "target": [30, 45],
+            "stretch": [40, 50],
+            "score": [102.0, 80.0],
+            "status": ["on", "near"],
+            "unit": ["", "%"],
+            "derived": [True, False],
+        }
+    )
+    html = results_table(frame, "Results", "en")
+    assert "K403 NPS ※" in html and "K401 Retention ※" not in html
+    assert "※ result computed from customer feedback or reviews" in html
+    plain = results_table(frame.assign(derived=False), "Results", "en")
+    assert "※" not in plain

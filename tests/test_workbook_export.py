@@ -70,3 +70,52 @@ def test_english_workbook_names_bands_and_dimensions_in_english(tiny_data: Path)
     assert set(tables["totals"]["pm_name"]) == {"Zhang Wei", "Li Na"}
     assert "B Good" in set(tables["totals"]["band_name"])
     assert "User growth" in set(tables["dimensions"]["dimension_name"])
+
+
+@pytest.fixture(scope="module")
+def chinese_workbook(tmp_path_factory):
+    from kpi_helpers.data.scaffold import init_data_folder
+
+    ds = load_dataset(init_data_folder(tmp_path_factory.mktemp("wbzh") / "data"))
+    path = tmp_path_factory.mktemp("outzh") / workbook_file_name("2026-Q2")
+    write_workbook(workbook_tables(ds, "2026-Q2", "zh"), path, "zh")
+    return load_workbook(path)
+
+
+def test_a_run_workbook_speaks_the_report_language_with_a_read_me_first(chinese_workbook):
+    names = chinese_workbook.sheetnames
+    assert names[0] == "说明" and len(names) == len(SHEETS) + 1
+    assert "计分卡" in names and "下期目标建议" in names
+    readme = [r[0] for r in chinese_workbook["说明"].iter_rows(values_only=True) if r[0]]
+    assert "计分卡" in readme and "下期目标建议" in readme
+    header = next(chinese_workbook["计分卡"].iter_rows(max_row=1, values_only=True))
+    assert header[:3] == ("考核期", "产品经理编号", "产品经理")
+    assert "实际值" in header and "目标值" in header and "pm_id" not in header
+    assert chinese_workbook["计分卡"].freeze_panes == "A2"
+
+
+def test_kpi_values_are_rounded_by_unit_with_a_number_format(chinese_workbook):
+    ws = chinese_workbook["计分卡"]
+    rows = list(ws.iter_rows())
+    col = {c.value: i for i, c in enumerate(rows[0])}
+    seen = set()
+    for row in rows[1:]:
+        unit, actual = row[col["单位"]].value, row[col["实际值"]]
+        if not isinstance(actual.value, float):
+            continue
+        decimals = len(actual.number_format.split(".")[1]) if "." in actual.number_format else 0
+        assert actual.value == round(actual.value, decimals), (unit, actual.value)
+        assert actual.number_format.startswith("#,##0"), actual.number_format
+        seen.add(unit)
+    assert seen
+    statuses = {r[col["状态"]].value for r in rows[1:]}
+    assert statuses and statuses <= {"✓ 达标", "! 接近", "✗ 未达门槛", "– 缺数据"}
+
+
+def test_column_widths_fit_chinese_text(chinese_workbook):
+    ws = chinese_workbook["计分卡"]
+    header = [c.value for c in ws[1]]
+    name_col = header.index("KPI") + 1
+    longest = max(len(str(c.value)) for (c,) in ws.iter_rows(min_col=name_col, max_col=name_col))
+    letter = ws.cell(row=1, column=name_col).column_letter
+    assert ws.column_dimensions[letter].width >= 2 * longest  # a Chinese character is two wide

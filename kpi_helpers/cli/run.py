@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from kpi_helpers.cli.common import choose_period, load, os_error_sentence
+from kpi_helpers.cli.progress import ProgressHandler
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.params import resolve_pms
 from kpi_helpers.data.urls import mask_secrets
@@ -20,7 +21,7 @@ from kpi_helpers.publish.html import restore_interrupted
 from kpi_helpers.report.i18n import report_language
 from kpi_helpers.run.runner import run_reports
 
-# Not a terminal (cron, CI): timestamped log lines; a terminal: one plain line per notebook.
+# Not a terminal (cron, CI): timestamped log lines, one per notebook; a terminal: a progress bar.
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 log = logging.getLogger("kpi_helpers.run.cli")
 
@@ -35,12 +36,13 @@ class _MaskSecrets(logging.Filter):
 
 
 def _configure_logging() -> logging.Handler:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(_MaskSecrets())
     if sys.stderr.isatty():
+        handler = ProgressHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:
+        handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(LOG_FORMAT, datefmt="%Y-%m-%dT%H:%M:%S%z"))
+    handler.addFilter(_MaskSecrets())  # passwords masked, control characters escaped
     logger = logging.getLogger("kpi_helpers.run")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -134,5 +136,6 @@ def main(args) -> int:
             )
     finally:
         logging.getLogger("kpi_helpers.run").removeHandler(handler)
+        handler.close()
     print(summary.folder / "index.html")
     return 0

@@ -49,6 +49,8 @@ PEOPLE = Table(
         _c("team", "str", False, "团队", "小组"),
         _c("products", "list", False, "产品", "负责产品"),
         _c("name_en", "str", False, "英文名"),
+        _c("team_en", "str", False, "团队英文名"),
+        _c("products_en", "list", False, "产品英文名"),
     ),
     key=("pm_id",),
 )
@@ -73,6 +75,7 @@ KPIS = Table(
         _c("period_from", "period", False, "起始周期", "开始周期"),
         _c("period_to", "period", False, "结束周期", "截止周期"),
         _c("name_en", "str", False, "英文名称"),
+        _c("unit_en", "str", False, "英文单位"),
     ),
     key=("kpi_id",),
 )

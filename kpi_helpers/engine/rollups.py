@@ -81,6 +81,8 @@ def contributions(card_now: pd.DataFrame, card_before: pd.DataFrame) -> pd.DataF
 
     A KPI's contribution is its weighted score this period minus last period, each divided by the
     PM's scored weight of that period, so the contributions of a PM add up to the change in total.
+    `active` says whether the KPI was in the PM's set in both periods ("both"), only now ("new")
+    or only before ("retired").
     """
 
     def _points(card: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +93,12 @@ def contributions(card_now: pd.DataFrame, card_before: pd.DataFrame) -> pd.DataF
         return card[["pm_id", "kpi_id", "score"]].assign(points=pts)
 
     now, before = _points(card_now), _points(card_before)
-    m = now.merge(before, on=["pm_id", "kpi_id"], how="outer", suffixes=("", "_before"))
+    m = now.merge(
+        before, on=["pm_id", "kpi_id"], how="outer", suffixes=("", "_before"), indicator="active"
+    )
+    m["active"] = (
+        m["active"].astype(str).map({"both": "both", "left_only": "new", "right_only": "retired"})
+    )
     m[["points", "points_before"]] = m[["points", "points_before"]].fillna(0.0)
     m["contribution"] = m["points"] - m["points_before"]
     m["abs"] = m["contribution"].abs()

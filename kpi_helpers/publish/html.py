@@ -21,6 +21,7 @@ from filelock import FileLock, Timeout
 from kpi_helpers import __version__
 from kpi_helpers.config import PACKAGE_DIR
 from kpi_helpers.errors import KpiWorkbookError
+from kpi_helpers.publish.languages import switch_marker
 from kpi_helpers.publish.page_frame import finish_page, head_html, header_html
 
 TEMPLATE_NAME = "kpi_report"  # kpi_helpers/templates/kpi_report/: extends JupyterLab's "lab"
@@ -39,6 +40,7 @@ class PageContext:
     back: str  # text of the link to index.html
     footer: str
     made: str = ""  # when the run started ("2026-10-02 08:00"); empty: when the page is exported
+    primary: str = ""  # the language of reports/<period>/; empty: no link to another language
 
 
 def report_css() -> str:
@@ -87,7 +89,7 @@ def _readers_view(nb) -> None:
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.outputs]
 
 
-def export_report(nb, title: str, page: PageContext, depth: int = 0) -> str:
+def export_report(nb, title: str, page: PageContext, depth: int = 0, path: str = "") -> str:
     """The HTML page of an executed notebook: outputs and narrative only, no code, fully offline.
 
     The page gets the shared header (company, report title, period, date made), a table of
@@ -98,15 +100,23 @@ def export_report(nb, title: str, page: PageContext, depth: int = 0) -> str:
         title: the report's title; the page title is "<title> · <period>".
         page: the run's company, period, language, footer and time.
         depth: how many folders below index.html the page lives (pm/ pages: 1).
+        path: the page inside its language folder ("pm/PM01.html"), for the language switch.
 
     Returns:
         The page as one self-contained HTML string.
     """
     _readers_view(nb)
+    switch = switch_marker(page.lang, page.primary, path) if page.primary and path else ""
     kpi = {
         "head": head_html(f"{title} · {page.period}", page.lang, report_css()),
         "header": header_html(
-            page.company, page.period, title, page.made, page.lang, "../" * depth + "index.html"
+            page.company,
+            page.period,
+            title,
+            page.made,
+            page.lang,
+            "../" * depth + "index.html",
+            switch,
         ),
         "footer": page.footer,
     }
@@ -163,31 +173,81 @@ def read_manifest(folder: Path) -> dict | None:
         return None
 
 
+def _lock_posix(path: Path, wait: bool = False) -> int | None:
+    """An exclusive flock on `path`, or None when another process holds it.
+
+    The holder deletes the file before unlocking; a process that opened the old file just
+    before it went sees another inode at `path` and tries again on the fresh file.
+    """
+    import fcntl
+
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
 @contextlib.contextmanager
-def period_lock(out_dir: Path, period: str) -> Iterator[None]:
-    """Hold reports/.<period>.lock so two runs (say, cron and a person) never publish at once."""
-    path = out_dir / f".{period}.lock"
+def held_lock(path: Path, busy: str, wait: bool = False) -> Iterator[None]:
+    """Hold the lock file `path` for the block and delete it after: no empty file stays behind.
+
+    With `wait`, block until the holder is done instead of failing.
+
+    Raises:
+        KpiWorkbookError: `busy` (one sentence), when another process holds the lock.
+    """
     if path.is_symlink() or (path.exists() and not path.is_file()):
         # the lock is opened for writing: a planted link would have us write where it points
         raise KpiWorkbookError(
             f"{path} is not a plain file (a symbolic link or a folder); remove it and run again"
         )
-    lock = FileLock(str(path))
+    if os.name != "posix":  # no flock: filelock's Windows lock, file left in place
+        lock = FileLock(str(path))
+        try:
+            lock.acquire(timeout=-1 if wait else 0)
+        except Timeout:
+            raise KpiWorkbookError(busy) from None
+        try:
+            yield
+        finally:
+            lock.release()
+        return
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise KpiWorkbookError(
-            f"another run is writing {out_dir / period} right now; wait for it to finish and run again"
-        ) from None
+        fd = _lock_posix(path, wait)
     except OSError as e:
         raise KpiWorkbookError(
-            f"cannot create the lock file {path} ({e.strerror}); check that {out_dir} is a "
+            f"cannot create the lock file {path} ({e.strerror}); check that {path.parent} is a "
             "folder you can write to"
         ) from None
+    if fd is None:
+        raise KpiWorkbookError(busy)
     try:
         yield
     finally:
-        lock.release()
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(fd)  # closing releases the flock
+
+
+def period_lock(out_dir: Path, period: str):
+    """Hold reports/.<period>.lock so two runs (say, cron and a person) never publish at once.
+
+    Both languages of a period share the lock: a run copies the other language's pages.
+    """
+    return held_lock(
+        out_dir / f".{period}.lock",
+        f"another run is writing {out_dir / period} right now; wait for it to finish and run again",
+    )
 
 
 def remove_leftovers(out_dir: Path, period: str) -> None:

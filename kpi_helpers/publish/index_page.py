@@ -10,6 +10,7 @@ import pandas as pd
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.engine.results import PeriodResults
 from kpi_helpers.publish.html import report_css
+from kpi_helpers.publish.languages import switch_marker
 from kpi_helpers.publish.page_frame import MAIN_ID, finish_page, head_html, header_html
 from kpi_helpers.report import registry
 from kpi_helpers.report.i18n import band_name, localized, pm_names, t
@@ -124,16 +125,48 @@ def _band_cell(totals: pd.DataFrame, pm_id: str, band, lang: str) -> str:
     return band_name(None if is_missing(band) else band, lang)
 
 
-def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=frozenset()) -> str:
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list) -> str:
+    """A small trend of totals in block characters, e.g. "▃▅▆█"; "" with fewer than two."""
+    shown = [v for v in values if v is not None]
+    if len(shown) < 2:
+        return ""
+    low, high = min(shown), max(shown)
+    span = (high - low) or 1.0
+    return "".join(
+        " " if v is None else SPARKS[round((v - low) / span * (len(SPARKS) - 1))] for v in values
+    )
+
+
+def _change_cell(history: list, lang: str) -> str:
+    if len(history) < 2 or history[-1] is None or history[-2] is None:
+        return "–"
+    change = history[-1] - history[-2]
+    arrow = "▲" if change >= 0.05 else ("▼" if change <= -0.05 else "=")
+    sign = "+" if change >= 0.05 else ""
+    return f"{arrow} {sign}{format_number(change, 1)}"
+
+
+def _pm_table(
+    ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=frozenset(), history=None
+) -> str:
+    """The PMs' reports, best total first, with the change since last period and a small trend."""
     people = {row["pm_id"]: row for _, row in ds.people.iterrows()}
     names = pm_names(ds.people, lang)
     totals = totals.set_index("pm_id")
+    history = history or {}
     points = t("common.unit_points", lang)
+    order = {pm: i for i, pm in enumerate(totals["total"].sort_values(ascending=False).index)}
+    pm_jobs = sorted(pm_jobs, key=lambda j: order.get(j.pm_id, len(order)))
     rows = [
         f'<table class="kpi-table" aria-label="{_text("index.pm_reports", lang)}"><thead><tr>'
         f'<th scope="col">{_text("index.pm", lang)}</th><th scope="col">{_text("index.team", lang)}</th>'
         f'<th scope="col" class="num">{_text("index.total", lang)}</th>'
         f'<th scope="col">{_text("index.band", lang)}</th>'
+        f'<th scope="col" class="num">{_text("index.change_col", lang)}</th>'
+        f'<th scope="col">{_text("index.trend", lang)}</th>'
         "</tr></thead><tbody>"
     ]
     for job in pm_jobs:
@@ -148,14 +181,33 @@ def _pm_table(ds: Dataset, totals: pd.DataFrame, pm_jobs, lang: str, failed=froz
             )
         else:
             label = _link(job.html, name)
+        past = history.get(job.pm_id, [])
+        spark = sparkline(past)
+        trend = (
+            f'<span class="kpi-spark" role="img" aria-label="'
+            f"{_text('index.trend_label', lang, values=' → '.join(format_number(v, 1) for v in past if v is not None))}"
+            f'">{spark}</span>'
+            if spark
+            else ""
+        )
         rows.append(
             f'<tr><th scope="row">{label}</th>'
             f"<td>{escape(team)}</td>"
             f'<td class="num">{escape(format_number(totals["total"].get(job.pm_id), 1, points))}</td>'
-            f"<td>{escape(_band_cell(totals, job.pm_id, band, lang))}</td></tr>"
+            f"<td>{escape(_band_cell(totals, job.pm_id, band, lang))}</td>"
+            f'<td class="num">{escape(_change_cell(past, lang))}</td>'
+            f"<td>{trend}</td></tr>"
         )
     rows.append("</tbody></table>")
     return "".join(rows)
+
+
+def _archive_link(lang: str, primary: str) -> str:
+    """A link to reports/index.html, the list of every published period."""
+    if not primary:
+        return ""
+    href = "../index.html" if lang == primary else "../../index.html"
+    return f'<p class="kpi-see kpi-archive-link">{_link(href, t("page.archive", lang))}</p>'
 
 
 def render_index(
@@ -166,6 +218,8 @@ def render_index(
     made: dict,
     failed=frozenset(),
     results: PeriodResults | None = None,
+    primary: str = "",
+    summary: ExecutiveSummary | None = None,
 ) -> str:
     """The landing page of reports/<period>/ as one self-contained HTML string.
 
@@ -177,8 +231,11 @@ def render_index(
         made: created, data_dir, digest (short sha256 of the inputs), version.
         failed: names of PM jobs that failed in a partial run: listed as failed, without links.
         results: the period's results the run computed once (computed here when not given).
+        primary: the language of reports/<period>/; given, the page links to the other
+            language's index and to the archive reports/index.html.
+        summary: the executive summary when the caller has it already.
     """
-    summary = executive_summary(ds, period, lang, results)
+    summary = summary or executive_summary(ds, period, lang, results)
     company = ds.company.display_name(lang)
     title = t("index.title", lang, company=company)
     company_jobs = [j for j in jobs if j.pm_id is None]
@@ -199,9 +256,17 @@ def render_index(
     parts = [
         head_html(f"{title} · {period}", lang, report_css()),
         '<body class="kpi-index">',
-        header_html(company, period, title, made.get("created", ""), lang),
+        header_html(
+            company,
+            period,
+            title,
+            made.get("created", ""),
+            lang,
+            switch=switch_marker(lang, primary, "index.html") if primary else "",
+        ),
         f'<main id="{MAIN_ID}">',
         f"<h1>{escape(title)} · {escape(period)}</h1>",
+        _archive_link(lang, primary),
         *_section(t("index.summary", lang), *overview),
         *_section(
             t("index.praise_title", lang),
@@ -237,7 +302,7 @@ def render_index(
             *(
                 [
                     f"<h3>{_text('index.pm_reports', lang)}</h3>",
-                    _pm_table(ds, summary.totals, pm_jobs, lang, failed),
+                    _pm_table(ds, summary.totals, pm_jobs, lang, failed, summary.history),
                 ]
                 if pm_jobs
                 else []

@@ -28,6 +28,8 @@ from kpi_helpers.report.i18n import (
     dimension_name,
     localized,
     pm_names,
+    register_product_names,
+    register_unit_names,
     report_language,
     t,
 )
@@ -73,6 +75,8 @@ class ReportContext:
     _names: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        register_unit_names(self.ds.kpis)
+        register_product_names(self.ds.people)
         self.evaluation = self.evaluate(self.period)
 
     @cached_property

@@ -9,6 +9,23 @@ import io
 from matplotlib.figure import Figure
 
 PNG_DPI = 110
+CELL_EM = 0.6  # a Latin character is about 0.6 em wide; a CJK character (two cells) 1.2 em
+
+
+def fit_titles(fig: Figure) -> None:
+    """Wrap chart titles wider than the figure onto more lines, so none is clipped in the image."""
+    from kpi_helpers.report.plots.base import text_cells, wrap
+
+    width_pt = fig.get_figwidth() * 72 * 0.96
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):
+            title = ax.get_title(loc)
+            if not title or "\n" in title:
+                continue
+            artist = getattr(ax, f"_{loc}_title", ax.title) if loc != "center" else ax.title
+            cells = int(width_pt / (artist.get_fontsize() * CELL_EM))
+            if text_cells(title) > cells:
+                ax.set_title(wrap(title, cells, max_lines=3), loc=loc)
 
 
 def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
@@ -17,6 +34,7 @@ def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
     A figure with a layout engine (the report's figures are constrained) already fits its
     content, so it is drawn once; cropping to the tight bounding box would draw it twice.
     """
+    fit_titles(fig)
     buf = io.BytesIO()
     crop = "tight" if fig.get_layout_engine() is None else None
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches=crop, facecolor="white")

@@ -40,6 +40,21 @@ def fmt_number(value) -> str:
     return str(value)
 
 
+def sentence_number(value) -> str:
+    """A number inside a sentence: thousands separators, decimals by size and only as many as
+    it has (103,000 · 31.9 · 0.28 · 4.5); text stays as it is."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return fmt_number(value)
+    v = float(value)
+    if math.isnan(v):
+        return "-"
+    digits = 0 if abs(v) >= 1000 else 1 if abs(v) >= 10 else 2
+    text = f"{v:,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _display(params: dict, lang: str) -> dict:
     out = {}
     sep = t("common.list_join", lang)
@@ -47,9 +62,9 @@ def _display(params: dict, lang: str) -> dict:
         if key == "dimensions":
             v = [dimension_name(d, lang) for d in v]
         if isinstance(v, (list, tuple)):
-            out[key] = sep.join(fmt_number(x) for x in v)
+            out[key] = sep.join(sentence_number(x) for x in v)
         else:
-            out[key] = fmt_number(v)
+            out[key] = sentence_number(v)
     return out
 
 

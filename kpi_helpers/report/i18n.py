@@ -72,6 +72,56 @@ def band_name(band: str | None, lang: str = "zh") -> str:
     return catalogue(lang).get(f"band.{band}", str(band))
 
 
+def channel_name(key, lang: str) -> str:
+    """A feedback channel's display name (app_store -> 应用商店 / App store); unknown keys as
+    written, underscores read as spaces."""
+    text = str(key)
+    return catalogue(lang).get(f"channel.{text}", text.replace("_", " "))
+
+
+_PRODUCT_NAMES: dict[str, str] = {}  # product -> its English name, from people.csv products_en
+
+
+def register_product_names(people) -> None:
+    """Remember each product's English name: people.csv products_en, in the order of products."""
+    if people is None or "products_en" not in people or "products" not in people:
+        return
+    for products, names in zip(people["products"], people["products_en"], strict=True):
+        if not isinstance(products, (list, tuple)) or not isinstance(names, (list, tuple)):
+            continue
+        for product, name in zip(products, names, strict=False):
+            if isinstance(name, str) and name.strip():
+                _PRODUCT_NAMES[str(product)] = name.strip()
+
+
+def product_name(product, lang: str) -> str:
+    """A product as shown in `lang`: its products_en name in English when given, else as written."""
+    return _PRODUCT_NAMES.get(str(product), str(product)) if lang == "en" else str(product)
+
+
+_UNIT_NAMES: dict[str, str] = {}  # unit -> its English form, from kpis.csv's unit_en
+
+
+def register_unit_names(kpis) -> None:
+    """Remember the English form of each unit given in kpis.csv (column unit_en)."""
+    if kpis is None or "unit_en" not in kpis or "unit" not in kpis:
+        return
+    for unit, unit_en in zip(kpis["unit"], kpis["unit_en"], strict=True):
+        if isinstance(unit, str) and isinstance(unit_en, str) and unit_en.strip():
+            _UNIT_NAMES[unit.strip()] = unit_en.strip()
+
+
+def unit_name(unit, lang: str) -> str:
+    """A KPI unit as shown in `lang`: in English, kpis.csv's unit_en, else the catalogue's
+    English for common Chinese units (人 -> people), else the unit as written."""
+    if unit is None or not isinstance(unit, str):
+        return unit
+    unit = unit.strip()
+    if lang != "en" or not unit:
+        return unit
+    return _UNIT_NAMES.get(unit) or catalogue("en").get(f"units.{unit}", unit)
+
+
 def localized(row, field: str, lang: str) -> str:
     """A data value's display name: `<field>_en` in English when given, else `<field>`."""
     en = row.get(f"{field}_en") if hasattr(row, "get") else None

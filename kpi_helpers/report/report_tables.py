@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi_helpers.report.i18n import t
+from kpi_helpers.report.i18n import product_name, t
 from kpi_helpers.report.tables import Column, html_table
 
 
@@ -131,8 +131,24 @@ def totals_table(frame: pd.DataFrame, lang: str, previous: str | None) -> str:
     return html_table(frame, cols, t("nb05.table_totals", lang), lang)
 
 
+DERIVED_MARK = "※"
+
+
 def results_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
-    """Per KPI: actual against threshold / target / stretch, points and traffic light."""
+    """Per KPI: actual against threshold / target / stretch, points and traffic light.
+
+    A result computed from customer feedback or reviews (derived) is marked ※ after the KPI,
+    and the caption says what the mark means.
+    """
+    if "derived" in frame and frame["derived"].fillna(False).astype(bool).any():
+        derived = frame["derived"].fillna(False).astype(bool)
+        frame = frame.assign(
+            label=[
+                f"{lab} {DERIVED_MARK}" if d else lab
+                for lab, d in zip(frame["label"], derived, strict=True)
+            ]
+        )
+        caption = f"{caption} ({t('common.derived_note', lang, mark=DERIVED_MARK)})"
     cols = [
         _c("label", lang, "kpi", header=True),
         _c("dimension_text", lang, "dimension"),
@@ -148,7 +164,12 @@ def results_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
 
 
 def feedback_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
-    """Per product (or channel): responses, NPS, CSAT and CES with 95 % intervals."""
+    """Per product (or channel): responses, NPS, CSAT and CES with 95 % intervals.
+
+    Products show by their English name (people.csv products_en) in English reports.
+    """
+    if lang == "en" and "label" in frame:
+        frame = frame.assign(label=[product_name(v, lang) for v in frame["label"]])
     cols = [
         _c("label", lang, "group", header=True),
         _c("n", lang, "responses", kind="number", digits=0),

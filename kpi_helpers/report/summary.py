@@ -12,7 +12,7 @@ import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.engine.checkins import current_period, forecast_checkins
-from kpi_helpers.engine.evaluation import PeriodEvaluation
+from kpi_helpers.engine.evaluation import PeriodEvaluation, evaluate_period
 from kpi_helpers.engine.findings import SEVERITIES
 from kpi_helpers.engine.results import PeriodResults, period_results
 from kpi_helpers.engine.review import Review
@@ -56,6 +56,7 @@ class ExecutiveSummary:
     proposal: str = ""
     proposal_changed: int = 0
     at_risk: list[str] = field(default_factory=list)  # the current quarter's check-in outlook
+    history: dict = field(default_factory=dict)  # pm_id -> totals, oldest first
 
 
 def _change_text(change, lang: str) -> str:
@@ -253,6 +254,23 @@ def proposal_sentence(review: Review, lang: str) -> tuple[str, int]:
     return text, len(changed)
 
 
+TREND = 4  # periods in the index's small trend per PM
+
+
+def _history(ds: Dataset, ev: PeriodEvaluation, actuals) -> dict:
+    """Each PM's totals over the last TREND periods (this one included), oldest first."""
+    frames, previous = [ev.totals], ev.previous
+    while previous and len(frames) < TREND:
+        older = evaluate_period(ds, previous, actuals)
+        frames.append(older.totals)
+        previous = older.previous
+    out: dict = {}
+    for frame in reversed(frames):
+        for pm, total in zip(frame["pm_id"], frame["total"], strict=True):
+            out.setdefault(pm, []).append(None if is_missing(total) else float(total))
+    return out
+
+
 def effect_sentence(review: Review, names: dict[str, str], lang: str) -> str:
     """Who would move up a band if the proposal were accepted on this period's actuals."""
     up = review.effect[review.effect["up_by_retargeting"]] if len(review.effect) else None
@@ -342,4 +360,5 @@ def executive_summary(
         proposal=proposal,
         proposal_changed=changed,
         at_risk=at_risk_sentences(ds, names, lang),
+        history=_history(ds, ev, results.actuals),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi_helpers.report.i18n import t
+from kpi_helpers.report.i18n import t, unit_name
 
 EMPTY = "–"
 # Traffic lights carry a symbol as well as a colour, so colour-blind readers and B/W prints work.
@@ -71,6 +71,47 @@ def format_number(value, digits: int | None = None, unit: str = "") -> str:
     return f"{text}{unit}" if unit in ("%", "‰", "pp") else f"{text} {unit}"
 
 
+# Units counted in whole things: shown without decimals unless the values need them.
+WHOLE_UNITS = {
+    "人",
+    "次",
+    "个",
+    "件",
+    "单",
+    "家",
+    "天",
+    "users",
+    "people",
+    "times",
+    "orders",
+    "days",
+}
+MAX_DIGITS = 3
+
+
+def value_digits(unit, values) -> int:
+    """Decimals to show numbers of `unit`: the unit's usual ones, more where the values differ
+    only in finer decimals (a crash rate of 0.28 against its target of 0.3 shows as 0.28 / 0.30).
+
+    Args:
+        unit: the KPI's unit ("%", "人", "分" ...), missing for none.
+        values: the numbers shown side by side (actual, threshold, target, stretch).
+    """
+    numbers = [float(v) for v in values if not is_missing(v) and math.isfinite(float(v))]
+    unit = "" if is_missing(unit) else str(unit).strip()
+    digits = 0 if unit in WHOLE_UNITS else 1
+    if numbers and all(abs(v) < 10 for v in numbers) and unit not in WHOLE_UNITS:
+        digits = 2 if any(abs(v) < 1 and v != 0 for v in numbers) else digits
+    if all(float(v).is_integer() for v in numbers):
+        return 0
+    while digits < MAX_DIGITS:
+        distinct = len({round(v, MAX_DIGITS + 3) for v in numbers})
+        if len({round(v, digits) for v in numbers}) == distinct:
+            break
+        digits += 1
+    return digits
+
+
 def format_share(value, digits: int = 0) -> str:
     """A 0..1 share as a percentage, e.g. 0.873 -> 87%."""
     return EMPTY if is_missing(value) else format_number(100 * float(value), digits, "%")
@@ -97,6 +138,7 @@ def _cell_text(col: Column, row: pd.Series, lang: str) -> str:
     value = row.get(col.key)
     if col.kind == "number":
         unit = row.get(col.unit_key) if col.unit_key else col.unit
+        unit = unit_name(unit, lang) if col.unit_key else unit
         text = format_number(value, col.digits, unit if not is_missing(unit) else "")
         return f"+{text}" if col.signed and not is_missing(value) and float(value) > 0 else text
     if col.kind == "share":

@@ -109,9 +109,15 @@ def kpi_trend(evaluations: dict[str, PeriodEvaluation]) -> pd.DataFrame:
 
 
 def top_contributions(contrib: pd.DataFrame | None, n: int = 3) -> pd.DataFrame:
-    """Per PM the `n` KPIs that moved the total most since the previous period."""
+    """Per PM the `n` KPIs that moved the total most since the previous period.
+
+    Only KPIs in the PM's set in both periods count: a new or retired KPI did not move, it
+    arrived or left (new_and_retired lists those).
+    """
     if contrib is None or contrib.empty:
         return pd.DataFrame(columns=["pm_id", "kpi_id", "contribution"])
+    if "active" in contrib:
+        contrib = contrib[contrib["active"] == "both"]
     moved = contrib[contrib["contribution"].abs() > 1e-9]
     return moved.groupby("pm_id", sort=False).head(n).reset_index(drop=True)
 

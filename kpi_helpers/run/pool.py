@@ -233,7 +233,7 @@ def _run_job(job: NotebookJob, build: Path, page: publish.PageContext) -> Notebo
         return NotebookResult(job.name, "failed", time.perf_counter() - start, error=_one_line(e))
     ran = time.perf_counter() - start
     try:
-        html = publish.export_report(nb, job.title, page, job.depth)
+        html = publish.export_report(nb, job.title, page, job.depth, job.html)
         target = build / job.html
         target.parent.mkdir(exist_ok=True)
         target.write_text(html, encoding="utf-8")

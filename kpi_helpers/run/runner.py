@@ -16,10 +16,13 @@ from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.urls import url_for_workers
 from kpi_helpers.engine.results import period_results
 from kpi_helpers.publish import html as publish
+from kpi_helpers.publish import languages
+from kpi_helpers.publish.archive import manifest_summary, write_archive
 from kpi_helpers.publish.index_page import render_index
 from kpi_helpers.publish.pdf import find_chromium, print_pages
 from kpi_helpers.publish.workbook import workbook_file_name, workbook_tables, write_workbook
 from kpi_helpers.report.i18n import t
+from kpi_helpers.report.summary import executive_summary
 from kpi_helpers.run.dask import execute_jobs_dask
 from kpi_helpers.run.packs import write_packs
 from kpi_helpers.run.plan import NotebookFailed, NotebookJob, NotebookResult, plan_run
@@ -71,15 +74,29 @@ def _reuse_unchanged(
     return reused
 
 
-def _log_result(result: NotebookResult) -> None:
+def _log_result(result: NotebookResult, extra: dict | None = None) -> None:
     seconds = result.execute_seconds + result.export_seconds
     if result.status == "failed":
         where = f" in cell {result.cell}" if result.cell else ""
-        log.error("FAILED  %-28s %6.1f s  %s%s", result.name, seconds, result.error, where)
+        log.error(
+            "FAILED  %-28s %6.1f s  %s%s", result.name, seconds, result.error, where, extra=extra
+        )
     elif result.status == "reused":
-        log.info("reused  %-28s      -    inputs unchanged", result.name)
+        log.info("reused  %-28s      -    inputs unchanged", result.name, extra=extra)
     else:
-        log.info("ok      %-28s %6.1f s", result.name, seconds)
+        log.info("ok      %-28s %6.1f s", result.name, seconds, extra=extra)
+
+
+class _Progress:
+    """Logs each finished notebook with done and total, for a terminal's progress bar."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+
+    def __call__(self, result: NotebookResult) -> None:
+        self.done += 1
+        _log_result(result, {"done": self.done, "total": self.total})
 
 
 def _failure_line(job: NotebookJob, result: NotebookResult) -> str:
@@ -197,6 +214,24 @@ def _print_pdfs(jobs, build: Path, chromium: str, workers: int) -> None:
     print_pages(build, pages, chromium, workers)
 
 
+def _keep_other_language(build: Path, target: Path, lang: str, primary: str) -> None:
+    """Carry the other language's published pages over into the build and link both ways."""
+    other = languages.OTHER[lang]
+    if lang == primary:
+        languages.keep_other_language(target, build, other)
+        languages.resolve_switch_links(build / other)
+        languages.resolve_switch_links(build, skip=other)
+    else:
+        languages.resolve_switch_links(build)
+
+
+def _after_publish(ds, out_dir: Path, period: str, lang: str, primary: str) -> None:
+    """Link the primary language's pages to a newly published other language; rebuild the archive."""
+    if lang != primary:
+        languages.resolve_switch_links(out_dir / period, skip=lang)
+    write_archive(out_dir, primary, ds.company.display_name(primary))
+
+
 def run_reports(
     ds: Dataset,
     period: str,
@@ -246,7 +281,9 @@ def run_reports(
     started = time.perf_counter()
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / period
+    primary = languages.primary_language(ds.company.language)
+    parent, name = languages.publish_place(out_dir, period, lang, primary)
+    target = parent / name
     jobs = plan_run(ds, period, lang, pm_ids, notebooks_dir)
     inputs = dict(sorted(ds.table_sha256.items())) or {
         path.name: publish.sha256_file(path) for _, path in sorted(ds.files.items())
@@ -268,6 +305,7 @@ def run_reports(
         back=t("run.back", lang),
         footer=t("run.footer", lang, **made),
         made=made["created"],
+        primary=primary,
     )
     ctx = {
         "period": period,
@@ -288,7 +326,10 @@ def run_reports(
     }
     with publish.period_lock(out_dir, period):
         publish.remove_leftovers(out_dir, period)
-        with publish.build_folder(out_dir, period) as build:
+        if parent != out_dir:
+            parent.mkdir(exist_ok=True)
+            publish.remove_leftovers(parent, name)
+        with publish.build_folder(parent, name) as build:
             done = {} if force else _reuse_unchanged(jobs, keys, target, build)
             todo = [job for job in jobs if job.name not in done]
             log.info(
@@ -298,16 +339,17 @@ def run_reports(
                 made["data_dir"],
                 lang,
             )
+            progress = _Progress(len(jobs))
             for result in done.values():
-                _log_result(result)
+                progress(result)
             if todo and executor == "dask":
                 log.info("executing %d on the Dask cluster at %s", len(todo), scheduler)
-                for result in execute_jobs_dask(todo, build, page, scheduler, _log_result):
+                for result in execute_jobs_dask(todo, build, page, scheduler, progress):
                     done[result.name] = result
             elif todo:
                 log.info("executing %d on %d worker processes", len(todo), min(workers, len(todo)))
                 with url_for_workers(ds.url):  # the password, for the kernels only
-                    for result in execute_jobs(todo, build, page, workers, _log_result, ds):
+                    for result in execute_jobs(todo, build, page, workers, progress, ds):
                         done[result.name] = result
             results = [done[job.name] for job in jobs]
             failed = [r for r in results if r.status == "failed"]
@@ -328,13 +370,26 @@ def run_reports(
             kept = _keep_other_pms(ds, period, lang, jobs, notebooks_dir, target, build)
             if kept:
                 manifest["kept"] = [job.html for job in kept]
-                publish.write_json(build / "manifest.json", manifest)
             summary_started = time.perf_counter()
             once = period_results(ds, period)  # for the index page and the workbook alike
-            index = render_index(ds, period, lang, jobs + kept, made, failed_names, once)
+            summary = executive_summary(ds, period, lang, once)
+            manifest["summary"] = manifest_summary(summary.company, page.company, lang)
+            publish.write_json(build / "manifest.json", manifest)
+            index = render_index(
+                ds,
+                period,
+                lang,
+                jobs + kept,
+                made,
+                failed_names,
+                once,
+                primary=primary,
+                summary=summary,
+            )
             (build / "index.html").write_text(index, encoding="utf-8")
+            _keep_other_language(build, target, lang, primary)
             tables = workbook_tables(ds, period, lang, once)
-            write_workbook(tables, build / workbook_file_name(period))
+            write_workbook(tables, build / workbook_file_name(period), lang)
             log.info(
                 "index.html and %s made in %.1f s",
                 workbook_file_name(period),
@@ -347,6 +402,7 @@ def run_reports(
                 write_packs(build, [j.pm_id for j in pages if j.pm_id])
             publish.set_modes(build, file_mode)
             publish.replace_folder(build, target)
+        _after_publish(ds, out_dir, period, lang, primary)
         shutil.rmtree(publish.failed_folder(out_dir, period), ignore_errors=True)
     seconds = time.perf_counter() - started
     log.info("published %s in %.1f s", target, seconds)

@@ -102,9 +102,19 @@ PRODUCTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Team -> its English name (people.csv team_en)
+TEAMS_EN = {
+    "交易增长组": "Transaction growth",
+    "会员与支付组": "Membership and payments",
+    "内容与社区组": "Content and community",
+}
+
+
 def people_csv() -> str:
-    rows = [[p.pm_id, p.name, p.name_en, p.team, ";".join(p.products)] for p in PEOPLE]
-    return csv_text(["pm_id", "name", "name_en", "team", "products"], rows)
+    rows = [
+        [p.pm_id, p.name, p.name_en, p.team, TEAMS_EN[p.team], ";".join(p.products)] for p in PEOPLE
+    ]
+    return csv_text(["pm_id", "name", "name_en", "team", "team_en", "products"], rows)
 
 
 def company_yaml() -> str:

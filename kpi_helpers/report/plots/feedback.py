@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from kpi_helpers.report.i18n import t
+from kpi_helpers.report.i18n import channel_name, t
 from kpi_helpers.report.plots.base import (
     GREY,
     PALETTE,
@@ -39,7 +39,7 @@ def feedback_volume(counts: pd.DataFrame, lang: str = "zh") -> Figure:
             v,
             bottom=bottom,
             color=PALETTE[i % len(PALETTE)],
-            label=wrap(col, 20, 1),
+            label=wrap(channel_name(col, lang), 20, 1),
             edgecolor="white",
         )
         bottom += v
