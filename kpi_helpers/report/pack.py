@@ -145,7 +145,7 @@ def reviews_360(ctx) -> str:
             f"<li>{html.escape(str(c))} <small>({html.escape(ctx.dimension(d))})</small></li>"
             for c, d in zip(group["comment"], group["dimension"], strict=True)
         )
-        out.append(f"<h4>{html.escape(label)}</h4><ul>{items}</ul>")
+        out.append(f"<h3>{html.escape(label)}</h3><ul>{items}</ul>")
     if comments.withheld:
         out.append(f"<p>{html.escape(ctx.t('pack.withheld', n=comments.withheld))}</p>")
     return "\n".join(out)
