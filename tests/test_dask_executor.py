@@ -81,7 +81,7 @@ def test_dask_run_publishes_the_same_folder_as_a_local_run(cluster, tmp_path):
     result = run_cli([*argv, "--scheduler", cluster], FIXTURES)
     assert result.code == 0, result.stderr
     folder = out / PERIOD
-    assert "executing 8 on the Dask cluster at " + cluster in result.stderr
+    assert f"executing {len(STEMS) + 2} on the Dask cluster at {cluster}" in result.stderr
     for stem in STEMS:
         assert (folder / f"{stem}.html").is_file()
         assert (folder / "executed" / f"{stem}.ipynb").is_file()
