@@ -25,7 +25,7 @@ def fit_titles(fig: Figure) -> None:
             artist = getattr(ax, f"_{loc}_title", ax.title) if loc != "center" else ax.title
             cells = int(width_pt / (artist.get_fontsize() * CELL_EM))
             if text_cells(title) > cells:
-                ax.set_title(wrap(title, cells, max_lines=3), loc=loc)
+                ax.set_title(wrap(title, cells, max_lines=99), loc=loc)
 
 
 def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
