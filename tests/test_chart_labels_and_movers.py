@@ -216,3 +216,21 @@ def test_the_workbook_names_products_in_english_for_an_english_run(changed):
     }
     assert set(products["en"]) - {None, np.nan} >= {"Ledger App"}
     assert "记账App" in products["zh"]
+
+
+def test_a_theme_chart_of_one_theme_is_replaced_by_its_sentence(changed, shown, monkeypatch):
+    from kpi_helpers.report import feedback_view
+
+    ctx = open_period(changed, lang="en")
+    sections.feedback.themes(ctx)
+    rows = sections.feedback._themes(ctx)
+    assert len(rows) > 1 and "<img" in "\n".join(shown)  # several themes: a chart
+
+    every = feedback_view.theme_rows
+    monkeypatch.setattr(feedback_view, "theme_rows", lambda *a, **k: every(*a, **k).head(1))
+    shown.clear()
+    ctx = open_period(changed, lang="en")
+    sections.feedback.themes(ctx)
+    text = "\n".join(shown)
+    assert "<img" not in text
+    assert narrative.md(rows["label"].iloc[0]) in text  # the sentence names the one theme
