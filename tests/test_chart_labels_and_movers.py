@@ -234,3 +234,24 @@ def test_a_theme_chart_of_one_theme_is_replaced_by_its_sentence(changed, shown, 
     text = "\n".join(shown)
     assert "<img" not in text
     assert narrative.md(rows["label"].iloc[0]) in text  # the sentence names the one theme
+
+
+def test_a_left_title_pushed_right_by_long_labels_still_ends_inside_the_image():
+    rows = pd.DataFrame(
+        {
+            "label": ["K01 Customer satisfaction score of the main product line", "K03 NPS"],
+            "score": [95.0, 110.0],
+            "status": ["near", "on"],
+            "derived": [True, False],
+        }
+    )
+    title = "Lin Xiaowen: score per KPI (✓ on target  ! near  ✗ below threshold)"
+    fig = plots.kpi_scores(rows, title, "en")
+    figure_png(fig)
+    ax = fig.axes[0]
+    shown = ax.get_title("left")
+    assert "\n" in shown and shown.replace("\n", " ").startswith(title)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    extent = ax._left_title.get_window_extent(FigureCanvasAgg(fig).get_renderer())
+    assert extent.x1 <= fig.bbox.x1  # the whole title is inside the image
