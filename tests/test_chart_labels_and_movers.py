@@ -255,3 +255,21 @@ def test_a_left_title_pushed_right_by_long_labels_still_ends_inside_the_image():
 
     extent = ax._left_title.get_window_extent(FigureCanvasAgg(fig).get_renderer())
     assert extent.x1 <= fig.bbox.x1  # the whole title is inside the image
+
+
+def test_a_derived_result_is_marked_in_the_pm_page_notes_and_the_results_table(tmp_path, shown):
+    folder = init_data_folder(tmp_path / "data")
+    kpis = (folder / "kpis.csv").read_text(encoding="utf-8")
+    (folder / "kpis.csv").write_text(kpis.replace(",季度问卷,", ",feedback.nps,"), encoding="utf-8")
+    actuals = (folder / "actuals.csv").read_text(encoding="utf-8").splitlines()
+    actuals = [a for a in actuals if not a.startswith("2026-Q2,K04,")]
+    (folder / "actuals.csv").write_text("\n".join(actuals) + "\n", encoding="utf-8")
+
+    sections.evaluation.pm_notes(open_period(folder, lang="en", pm="pm02"))
+    table = "\n".join(shown)
+    assert "K04 NPS ※" in table and "result computed from customer feedback" in table
+    assert "K05 On-time launch rate ※" not in table
+    shown.clear()
+    sections.evaluation.kpis(open_period(folder, lang="zh"), lambda f: f[f["pm_id"] == "pm02"])
+    text = "\n".join(shown)
+    assert "<img" in text and "K04 NPS ※" in text

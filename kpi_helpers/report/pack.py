@@ -22,7 +22,7 @@ from kpi_helpers.report.i18n import product_name
 from kpi_helpers.report.labels import kpi_labels
 from kpi_helpers.report.narrative.base import join, md, num, signed
 from kpi_helpers.report.plots.scores import totals_trend
-from kpi_helpers.report.report_tables import _c
+from kpi_helpers.report.report_tables import _c, mark_derived
 from kpi_helpers.report.tables import Column, html_table
 
 
@@ -105,7 +105,8 @@ def kpi_notes(ctx) -> str:
         _c("status", ctx.lang, kind="status"),
         Column("note", ctx.t("pack.col.note")),
     ]
-    return html_table(rows, cols, ctx.t("pack.table_notes", period=ctx.period), ctx.lang)
+    rows, caption = mark_derived(rows, ctx.t("pack.table_notes", period=ctx.period), ctx.lang)
+    return html_table(rows, cols, caption, ctx.lang)
 
 
 def findings(ctx, review) -> str:

@@ -18,7 +18,7 @@ from kpi_helpers.report.plots.base import (
     score_lines,
     wrap,
 )
-from kpi_helpers.report.report_tables import DERIVED_MARK
+from kpi_helpers.report.report_tables import mark_derived
 
 
 def _band_edges(ax, bands: list[tuple[str, float]], axis: str = "x") -> None:
@@ -77,19 +77,7 @@ def kpi_scores(results: pd.DataFrame, title: str, lang: str = "zh") -> Figure:
     KPI, as in the tables, and the title says what the mark means.
     """
     fig, ax = new_figure(9, 0.4 * max(len(results), 2) + 1.6)
-    derived = (
-        results["derived"].fillna(False).astype(bool)
-        if "derived" in results
-        else pd.Series(False, index=results.index)
-    )
-    if derived.any():
-        results = results.assign(
-            label=[
-                f"{lab} {DERIVED_MARK}" if d else lab
-                for lab, d in zip(results["label"], derived, strict=True)
-            ]
-        )
-        title = f"{title} ({t('common.derived_note', lang, mark=DERIVED_MARK)})"
+    results, title = mark_derived(results, title, lang)
     ax.set_title(title, loc="left")
     if results.empty:
         no_data(ax, t("plots.no_data", lang))
