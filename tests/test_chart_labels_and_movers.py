@@ -102,7 +102,7 @@ def test_feedback_statuses_show_by_their_display_names():
     )
     assert (
         narrative.ticket_summary(rows, "2026-Q2", "zh")
-        == "按处理状态：已解决 2 条 和 未解决 1 条。"
+        == "工单按处理状态：已解决 2 条 和 未解决 1 条。"
     )
     assert narrative.ticket_summary(rows.assign(status=None), "2026-Q2", "en") is None
 
