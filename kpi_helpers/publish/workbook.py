@@ -22,6 +22,8 @@ from kpi_helpers.report.i18n import (
     dimension_name,
     localized,
     pm_names,
+    product_name,
+    register_product_names,
     register_unit_names,
     t,
     unit_name,
@@ -100,6 +102,7 @@ def workbook_tables(
     ev, review = results.evaluation, results.review
     names = pm_names(ds.people, lang)
     register_unit_names(ds.kpis)
+    register_product_names(ds.people)
     teams = pd.Series(
         {
             row["pm_id"]: None if is_missing(row.get("team")) else localized(row, "team", lang)
@@ -146,7 +149,11 @@ def workbook_tables(
         + ["old_threshold", "old_target", "old_stretch", "threshold", "target", "stretch"]
         + ["action", "changed", "reason_text"]
     ].rename(columns={"reason_text": "reason"})
-    tables = [scorecard, totals, dims, objectives, findings, proposal, _feedback_sheet(results)]
+    feedback = _feedback_sheet(results)
+    feedback["product"] = [
+        None if is_missing(p) else product_name(p, lang) for p in feedback["product"]
+    ]
+    tables = [scorecard, totals, dims, objectives, findings, proposal, feedback]
     return dict(zip(SHEETS, (t.reset_index(drop=True) for t in tables), strict=True))
 
 

@@ -13,10 +13,15 @@ CELL_EM = 0.6  # a Latin character is about 0.6 em wide; a CJK character (two ce
 
 
 def fit_titles(fig: Figure) -> None:
-    """Wrap chart titles wider than the figure onto more lines, so none is clipped in the image."""
+    """Wrap chart titles wider than the room they have onto more lines, so none is clipped.
+
+    A left title starts at its axes' left edge, which long axis labels push to the right; when a
+    title might not fit, the figure is laid out once to learn where its axes start.
+    """
     from kpi_helpers.report.plots.base import text_cells, wrap
 
     width_pt = fig.get_figwidth() * 72 * 0.96
+    titles = []
     for ax in fig.axes:
         for loc in ("left", "center", "right"):
             title = ax.get_title(loc)
@@ -24,8 +29,15 @@ def fit_titles(fig: Figure) -> None:
                 continue
             artist = getattr(ax, f"_{loc}_title", ax.title) if loc != "center" else ax.title
             cells = int(width_pt / (artist.get_fontsize() * CELL_EM))
-            if text_cells(title) > cells:
-                ax.set_title(wrap(title, cells, max_lines=3), loc=loc)
+            if text_cells(title) > cells * 0.5:
+                titles.append((ax, loc, title, cells))
+    if titles and fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()  # the constrained layout places the axes
+    for ax, loc, title, cells in titles:
+        room = 1.0 - ax.get_position().x0 if loc == "left" else 1.0
+        cells = max(int(cells * room), 12)
+        if text_cells(title) > cells:
+            ax.set_title(wrap(title, cells, max_lines=99), loc=loc)
 
 
 def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:

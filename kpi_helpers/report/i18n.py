@@ -79,6 +79,13 @@ def channel_name(key, lang: str) -> str:
     return catalogue(lang).get(f"channel.{text}", text.replace("_", " "))
 
 
+def feedback_status_name(key, lang: str) -> str:
+    """A feedback ticket status's display name (resolved -> 已解决 / Resolved); unknown keys as
+    written, underscores read as spaces."""
+    text = str(key)
+    return catalogue(lang).get(f"feedback_status.{text}", text.replace("_", " "))
+
+
 _PRODUCT_NAMES: dict[str, str] = {}  # product -> its English name, from people.csv products_en
 
 

@@ -18,10 +18,11 @@ from kpi_helpers.engine.feedback360 import POOLED, pm_means, score_summary, visi
 from kpi_helpers.engine.final_score import final_scores
 from kpi_helpers.report import views
 from kpi_helpers.report.findings_text import finding_text
+from kpi_helpers.report.i18n import product_name
 from kpi_helpers.report.labels import kpi_labels
-from kpi_helpers.report.narrative.base import md, num, signed
+from kpi_helpers.report.narrative.base import join, md, num, signed
 from kpi_helpers.report.plots.scores import totals_trend
-from kpi_helpers.report.report_tables import _c
+from kpi_helpers.report.report_tables import _c, mark_derived
 from kpi_helpers.report.tables import Column, html_table
 
 
@@ -104,7 +105,8 @@ def kpi_notes(ctx) -> str:
         _c("status", ctx.lang, kind="status"),
         Column("note", ctx.t("pack.col.note")),
     ]
-    return html_table(rows, cols, ctx.t("pack.table_notes", period=ctx.period), ctx.lang)
+    rows, caption = mark_derived(rows, ctx.t("pack.table_notes", period=ctx.period), ctx.lang)
+    return html_table(rows, cols, caption, ctx.lang)
 
 
 def findings(ctx, review) -> str:
@@ -254,7 +256,7 @@ def checkins(ctx) -> str:
 def customers(ctx, top: int = 3) -> tuple[tuple[Figure, str] | None, str]:
     """Customer evidence for the PM's products: NPS / CSAT by period with intervals, and the
     most negative themes of this period's comments with one example each."""
-    from kpi_helpers.report.feedback_view import feedback_view
+    from kpi_helpers.report.feedback_view import feedback_view, pm_products
     from kpi_helpers.report.plots.feedback import metric_intervals
 
     view = feedback_view(ctx.ds, ctx.period, ctx.pm)
@@ -263,6 +265,9 @@ def customers(ctx, top: int = 3) -> tuple[tuple[Figure, str] | None, str]:
     fig = metric_intervals(view.by_period, ctx.period, ctx.lang)
     now = view.now
     lines = []
+    products = [md(product_name(p, ctx.lang)) for p in pm_products(ctx.ds, ctx.pm)]
+    if products:
+        lines.append(ctx.t("pack.products", products=join(products, ctx.lang)))
     if now is not None:
         lines.append(
             ctx.t(

@@ -134,21 +134,28 @@ def totals_table(frame: pd.DataFrame, lang: str, previous: str | None) -> str:
 DERIVED_MARK = "※"
 
 
+def mark_derived(frame: pd.DataFrame, caption: str, lang: str) -> tuple[pd.DataFrame, str]:
+    """Labels of results computed from customer feedback or reviews (column derived) marked ※,
+    and the caption saying what the mark means; both unchanged when no result is derived."""
+    if "derived" not in frame or not frame["derived"].fillna(False).astype(bool).any():
+        return frame, caption
+    derived = frame["derived"].fillna(False).astype(bool)
+    frame = frame.assign(
+        label=[
+            f"{lab} {DERIVED_MARK}" if d else lab
+            for lab, d in zip(frame["label"], derived, strict=True)
+        ]
+    )
+    return frame, f"{caption} ({t('common.derived_note', lang, mark=DERIVED_MARK)})"
+
+
 def results_table(frame: pd.DataFrame, caption: str, lang: str) -> str:
     """Per KPI: actual against threshold / target / stretch, points and traffic light.
 
     A result computed from customer feedback or reviews (derived) is marked ※ after the KPI,
     and the caption says what the mark means.
     """
-    if "derived" in frame and frame["derived"].fillna(False).astype(bool).any():
-        derived = frame["derived"].fillna(False).astype(bool)
-        frame = frame.assign(
-            label=[
-                f"{lab} {DERIVED_MARK}" if d else lab
-                for lab, d in zip(frame["label"], derived, strict=True)
-            ]
-        )
-        caption = f"{caption} ({t('common.derived_note', lang, mark=DERIVED_MARK)})"
+    frame, caption = mark_derived(frame, caption, lang)
     cols = [
         _c("label", lang, "kpi", header=True),
         _c("dimension_text", lang, "dimension"),

@@ -122,6 +122,15 @@ def top_contributions(contrib: pd.DataFrame | None, n: int = 3) -> pd.DataFrame:
     return moved.groupby("pm_id", sort=False).head(n).reset_index(drop=True)
 
 
+def new_and_retired(contrib: pd.DataFrame | None) -> pd.DataFrame:
+    """Per PM the KPIs new in the set this period and those retired since the previous one
+    (columns pm_id, kpi_id, active), in KPI order."""
+    if contrib is None or contrib.empty or "active" not in contrib:
+        return pd.DataFrame(columns=["pm_id", "kpi_id", "active"])
+    came = contrib[contrib["active"].isin(["new", "retired"])]
+    return came[["pm_id", "kpi_id", "active"]].sort_values("kpi_id").reset_index(drop=True)
+
+
 def change_in_totals(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
     """Per PM: total now, total in the previous period and the change (NaN when unknown)."""
     out = now[["pm_id", "total", "band"]].copy()

@@ -23,6 +23,7 @@ from kpi_helpers.report.narrative.feedback import (
     metric_changes,
     sentiment_summary,
     themes_summary,
+    ticket_summary,
 )
 from kpi_helpers.report.narrative.results import (
     alt_lights,
@@ -31,6 +32,7 @@ from kpi_helpers.report.narrative.results import (
     evaluation_summary,
     lights_summary,
     movers_summary,
+    new_and_retired,
     noise_summary,
     pm_summary,
     proposal_summary,
@@ -54,9 +56,9 @@ __all__ = [
     "alt_bars", "alt_lights", "alt_matrix", "alt_tree", "alt_trend", "ambition_summary",
     "changes_summary", "comments_markdown", "dimensions_summary", "evaluation_summary",
     "feedback_summary", "goals_summary", "heading", "intro", "join", "kpi_set_summary",
-    "lights_summary", "lint_summary", "md", "metric_changes", "movers_summary", "noise_summary", "pm_pages_note",
+    "lights_summary", "lint_summary", "md", "metric_changes", "movers_summary", "new_and_retired", "noise_summary", "pm_pages_note",
     "num", "pm_summary", "proposal_summary", "review_summary", "sentences", "sentiment_summary",
-    "shares_summary", "signed", "strategy_summary", "themes_summary", "title", "tree_summary",
+    "shares_summary", "signed", "strategy_summary", "themes_summary", "ticket_summary", "title", "tree_summary",
     "trend_summary",
     "weights_summary",
 ]  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi_helpers.report.i18n import t
+from kpi_helpers.report.i18n import feedback_status_name, t
 from kpi_helpers.report.narrative.base import join, md, num, sentences, signed
 from kpi_helpers.report.tables import format_number, format_share, is_missing
 
@@ -17,6 +17,24 @@ def feedback_summary(now: pd.Series | None, period: str, lang: str) -> str:
         t("nb04.volume", lang, period=period, n=num(now["n"], 0), text=num(now["n_text"], 0)),
         t("nb04.metrics", lang, **_metric_params(now)),
     )
+
+
+def ticket_summary(rows: pd.DataFrame, period: str, lang: str) -> str | None:
+    """The period's tickets counted by status, each status by its display name (most first);
+    None when the period's feedback has no status."""
+    if "status" not in rows or "period" not in rows:
+        return None
+    status = rows.loc[rows["period"] == period, "status"].dropna().astype(str)
+    status = status[status.str.strip() != ""]
+    if status.empty:
+        return None
+    counts = status.value_counts(sort=False)
+    counts = counts.sort_index().sort_values(ascending=False, kind="stable")
+    items = [
+        t("nb04.ticket_item", lang, status=md(feedback_status_name(k, lang)), n=num(v, 0))
+        for k, v in counts.items()
+    ]
+    return t("nb04.tickets", lang, items=join(items, lang))
 
 
 def _metric_params(now: pd.Series) -> dict:

@@ -128,6 +128,19 @@ def movers_summary(name: str, change, movers: pd.DataFrame, previous: str | None
     )
 
 
+def new_and_retired(new: list[str], retired: list[str], lang: str) -> str | None:
+    """One sentence naming the KPIs that arrived in and left a PM's set since the previous period
+    (they did not move the total, they came or went); None when there are none."""
+    new, retired = [md(v) for v in new], [md(v) for v in retired]
+    if new and retired:
+        return t("nb05.new_retired", lang, new=join(new, lang), retired=join(retired, lang))
+    if new:
+        return t("nb05.new_only", lang, new=join(new, lang))
+    if retired:
+        return t("nb05.retired_only", lang, retired=join(retired, lang))
+    return None
+
+
 # --- 06 review ---------------------------------------------------------------------------------
 
 

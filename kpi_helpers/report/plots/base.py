@@ -36,8 +36,22 @@ def text_cells(text: str) -> int:
 
 
 def wrap(text: str, cells: int = 24, max_lines: int = 2) -> str:
-    """Wrap a label at `cells` display cells (CJK-aware), at most `max_lines`, with an ellipsis."""
+    """Wrap a label at `cells` display cells (CJK-aware), never cutting it.
+
+    A label longer than `max_lines` lines at `cells` is wrapped wider (up to twice `cells`) to
+    stay within `max_lines`; past that it takes the lines it needs. The figure's constrained
+    layout then sizes the margins to the whole label.
+    """
     words = _tokens(str(text))
+    lines = _wrap_at(words, cells)
+    width = cells
+    while len(lines) > max_lines and width < 2 * cells:
+        width += 2
+        lines = _wrap_at(words, width)
+    return "\n".join(lines)
+
+
+def _wrap_at(words: list[str], cells: int) -> list[str]:
     lines, line = [], ""
     for w in words:
         if line and text_cells(line + w) > cells:
@@ -46,10 +60,7 @@ def wrap(text: str, cells: int = 24, max_lines: int = 2) -> str:
         else:
             line += w
     lines.append(line.rstrip())
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: max(1, len(lines[-1]) - 1)] + "…"
-    return "\n".join(lines)
+    return lines
 
 
 def _tokens(text: str) -> list[str]:

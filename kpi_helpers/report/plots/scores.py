@@ -18,6 +18,7 @@ from kpi_helpers.report.plots.base import (
     score_lines,
     wrap,
 )
+from kpi_helpers.report.report_tables import mark_derived
 
 
 def _band_edges(ax, bands: list[tuple[str, float]], axis: str = "x") -> None:
@@ -70,8 +71,13 @@ def pm_totals(totals: pd.DataFrame, bands: list[tuple[str, float]], lang: str = 
 
 
 def kpi_scores(results: pd.DataFrame, title: str, lang: str = "zh") -> Figure:
-    """Points per KPI coloured by traffic light with its symbol (columns label, score, status)."""
+    """Points per KPI coloured by traffic light with its symbol (columns label, score, status).
+
+    A result computed from customer feedback or reviews (column derived) is marked ※ after its
+    KPI, as in the tables, and the title says what the mark means.
+    """
     fig, ax = new_figure(9, 0.4 * max(len(results), 2) + 1.6)
+    results, title = mark_derived(results, title, lang)
     ax.set_title(title, loc="left")
     if results.empty:
         no_data(ax, t("plots.no_data", lang))

@@ -26,7 +26,7 @@ def totals(ctx: ReportContext, keep: Keep = None) -> None:
     """Totals and bands: the chart (company pages), a summary and the table."""
     show_markdown(narrative.heading("nb05.h_totals", ctx.lang))
     ev, rows = ctx.evaluation, _totals(ctx, keep)
-    if not ctx.pm:  # one PM's report: the table below says it, a one-bar chart would not add to it
+    if not ctx.pm and len(rows) > 1:  # one bar would not add to the sentence and the table
         alt = narrative.alt_bars("nb05.alt_totals", rows, "total", ctx.lang)
         show_figure(plots.pm_totals(rows, ctx.ds.company.bands, ctx.lang), alt)
     counts = None
@@ -63,25 +63,38 @@ def kpis(ctx: ReportContext, keep: Keep = None) -> None:
         name = ctx.pm_name(pm_id)
         show_markdown(narrative.heading("nb05.h_pm", ctx.lang, level=3, name=narrative.md(name)))
         show_markdown(narrative.lights_summary(views.status_counts(rows), rows, ctx.lang))
-        chart = plots.kpi_scores(rows, ctx.t("nb05.chart_kpis", name=name), ctx.lang)
-        show_figure(chart, narrative.alt_lights(name, rows, ctx.lang))
+        if len(rows) > 1:  # one KPI: the sentence and the table say it all
+            chart = plots.kpi_scores(rows, ctx.t("nb05.chart_kpis", name=name), ctx.lang)
+            show_figure(chart, narrative.alt_lights(name, rows, ctx.lang))
         title = ctx.t("nb05.table_kpis", name=name, period=ctx.period)
         show_html(report_tables.results_table(rows, title, ctx.lang))
 
 
 def movers(ctx: ReportContext, keep: Keep = None) -> None:
-    """What moved each PM's total since the previous period: a sentence and a chart per PM."""
+    """What moved each PM's total since the previous period: a sentence per PM naming the
+    largest movers and the KPIs new or retired since then, and a chart of two movers or more."""
     previous = ctx.previous or ctx.calendar_previous
     show_markdown(narrative.heading("nb05.h_movers", ctx.lang, previous=previous))
-    top = views.top_contributions(mine(ctx, ctx.evaluation.contributions, keep), n=5)
+    contrib = mine(ctx, ctx.evaluation.contributions, keep)
+    top = views.top_contributions(contrib, n=5)
     rows = labels.contribution_rows(top, ctx.ds.kpis, ctx.lang)
+    came = views.new_and_retired(contrib)
+    names = labels.kpi_labels(ctx.ds.kpis, ctx.lang)
     show_markdown(ctx.pm_pages_note())
     for row in ctx.for_detail(_totals(ctx, keep)).itertuples(index=False):
         pm_rows = rows[rows["pm_id"] == row.pm_id]
-        show_markdown(
-            narrative.movers_summary(row.label, row.change, pm_rows, ctx.previous, ctx.lang)
+        pm_came = came[came["pm_id"] == row.pm_id]
+        arrived, left = (
+            [names.get(k, k) for k in pm_came.loc[pm_came["active"] == kind, "kpi_id"]]
+            for kind in ("new", "retired")
         )
-        if len(pm_rows):
+        show_markdown(
+            narrative.sentences(
+                narrative.movers_summary(row.label, row.change, pm_rows, ctx.previous, ctx.lang),
+                narrative.new_and_retired(arrived, left, ctx.lang),
+            )
+        )
+        if len(pm_rows) > 1:  # one mover: the sentence names it
             title = ctx.t("nb05.chart_movers", name=row.label, previous=ctx.previous)
             alt = narrative.alt_bars(
                 "nb05.alt_movers", pm_rows, "contribution", ctx.lang, name=row.label

@@ -32,7 +32,12 @@ def volume(ctx: ReportContext, keep: Keep = None) -> None:
     show_markdown(narrative.heading("nb04.h_volume", ctx.lang))
     alt = narrative.alt_bars("nb04.alt_volume", _by_period(fb), "n", ctx.lang)
     show_figure(plots.feedback_volume(fb.volume, ctx.lang), alt)
-    show_markdown(narrative.feedback_summary(fb.now, ctx.period, ctx.lang))
+    show_markdown(
+        narrative.sentences(
+            narrative.feedback_summary(fb.now, ctx.period, ctx.lang),
+            narrative.ticket_summary(fb.rows, ctx.period, ctx.lang),
+        )
+    )
 
 
 def metrics(ctx: ReportContext, keep: Keep = None) -> None:
@@ -57,8 +62,10 @@ def themes(ctx: ReportContext, keep: Keep = None) -> None:
     """The themes of the period's comments: chart, summary and table."""
     show_markdown(narrative.heading("nb04.h_themes", ctx.lang))
     rows = _themes(ctx)
-    chart = plots.theme_bars(rows, ctx.t("nb04.chart_themes", period=ctx.period), ctx.lang)
-    show_figure(chart, narrative.alt_bars("nb04.alt_themes", rows, "share", ctx.lang, share=True))
+    if len(rows) > 1:  # one theme: the summary below says it
+        chart = plots.theme_bars(rows, ctx.t("nb04.chart_themes", period=ctx.period), ctx.lang)
+        alt = narrative.alt_bars("nb04.alt_themes", rows, "share", ctx.lang, share=True)
+        show_figure(chart, alt)
     show_markdown(narrative.themes_summary(rows, ctx.lang))
     show_html(report_tables.themes_table(rows, ctx.t("nb04.table_themes"), ctx.lang))
 

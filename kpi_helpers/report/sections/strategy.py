@@ -18,8 +18,9 @@ def objectives(ctx: ReportContext, keep: Keep = None) -> None:
     """The objectives' weights (chart), a summary and the objectives table."""
     show_markdown(narrative.heading("nb01.h_objectives", ctx.lang))
     rows = _objectives(ctx)
-    alt = narrative.alt_bars("nb01.alt_weights", rows, "share", ctx.lang, share=True)
-    show_figure(plots.objective_weights(rows, ctx.lang), alt)
+    if len(rows) > 1:  # one objective holds 100 %: the sentence and the table say it
+        alt = narrative.alt_bars("nb01.alt_weights", rows, "share", ctx.lang, share=True)
+        show_figure(plots.objective_weights(rows, ctx.lang), alt)
     show_markdown(narrative.strategy_summary(rows, ctx.period, ctx.lang))
     show_html(report_tables.objectives_table(rows, ctx.period, ctx.lang))
 
