@@ -210,3 +210,16 @@ def test_an_english_company_reads_the_same_problems_in_english(capsys, tiny_data
     assert code == 1
     assert "reviews.csv:2: score: 7 is outside the scale 1-5; write a value from 1 to 5" in out
     assert not CJK.search(out.replace("李娜", ""))
+
+
+def test_company_yaml_mistakes_in_chinese_unless_its_language_cannot_be_read(capsys, tiny_data):
+    yaml = tiny_data / "company.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    yaml.write_text(text.replace("cadence: quarter", "cadence: monthly"), encoding="utf-8")
+    assert main(["validate", "--data", str(tiny_data)]) == 1
+    out = capsys.readouterr().out
+    assert "company.yaml:4: cadence: “monthly”不是考核周期；请写 cadence: quarter" in out
+    yaml.write_text(text.replace("objectives:", "objectives: ["), encoding="utf-8")
+    assert main(["validate", "--data", str(tiny_data)]) == 1
+    out = capsys.readouterr().out  # unparseable: the language is unknown, so English
+    assert "check indentation and quoting on this line" in out and not CJK.search(out)
