@@ -407,6 +407,18 @@ _FEEDBACK: list[tuple[str, str]] = [
     ),
     (r"and (?P<count>[\d,]+) more rows like these", "另有 {count} 行同类问题"),
     (
+        r"column\(s\) (?P<cols>.+) not found with mapping '(?P<m>.*)' \(the file has: "
+        r"(?P<has>.*)\); this file fits --mapping (?P<fits>.+)",
+        "使用映射“{m}”时找不到列 {cols}（文件中的列：{has}）；这个文件适合 --mapping {fits_zh}",
+    ),
+    (
+        r"(?:column\(s\) (?P<cols>.+) not found|no score or text column found) with mapping "
+        r"'(?P<m>.*)' \(the file has: (?P<has>.*)\); write a mapping YAML naming the columns and "
+        r"pass --mapping FILE",
+        "使用映射“{m}”时找不到{cols_zh}（文件中的列：{has}）；请写一个映射 YAML 注明各列，"
+        "并用 --mapping FILE 指定",
+    ),
+    (
         r"not a feedback field; the fields are (?P<fields>.*)",
         "不是反馈字段；可用的字段有 {fields}",
     ),
@@ -460,6 +472,8 @@ EXTRA: dict[str, dict[str, str] | Callable[[str], str]] = {
         "an author": "评价人",
     },
     "act_zh": {"dropped": "删除", "kept": "保留"},
+    "fits_zh": lambda fits: " 或 ".join(fits.split(" or ")),
+    "cols_zh": lambda cols: f"列 {cols}" if cols else "评分或文本列",
     "keys_zh": lambda keys: "、".join(keys.split(" and ")),
     "span_zh": _span,
     "rep_zh": _repeat,
