@@ -31,6 +31,16 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.fixture
+def tiny_data(tiny_data: Path) -> Path:
+    """These tests read the English sentences: the example company with `language: en`."""
+    yaml = tiny_data / "company.yaml"
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8").replace("language: zh", "language: en"), encoding="utf-8"
+    )
+    return tiny_data
+
+
 def capped(*argv, env: dict | None = None, timeout: float = 60) -> tuple[int, str, float]:
     """Run kpi-workbook under the memory cap: (exit code, stderr + stdout, seconds)."""
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
@@ -152,7 +162,8 @@ def test_size_limits_refuse_before_reading(tiny_data):
     code, said, _ = capped(
         "validate", "--data", tiny_data, env={"KPI_WORKBOOK_MAX_YAML_MB": "0.001"}
     )
-    assert "company.yaml:: -: is 1,100 bytes, over the limit of 1,000 bytes" in said, said
+    size = (tiny_data / "company.yaml").stat().st_size
+    assert f"company.yaml:: -: is {size:,} bytes, over the limit of 1,000 bytes" in said, said
     assert "(set KPI_WORKBOOK_MAX_YAML_MB to a number of MB)" in said
     code, said, _ = capped("validate", "--data", tiny_data, env={"KPI_WORKBOOK_MAX_ROWS": "5"})
     assert "actuals.csv:: -: has more than 5 rows, over the limit" in said, said
@@ -219,8 +230,11 @@ def test_non_finite_objective_weights_are_errors(tiny_data, edit_file, capsys):
     edit_file("company.yaml", "weight: 40", "weight: .nan")
     assert main(["validate", "--data", str(tiny_data)]) == 1
     out = capsys.readouterr().out
-    assert "company.yaml:15: weight: 'inf' is not a finite number; write a plain number" in out
-    assert "company.yaml:26: weight: 'nan' is not a finite number" in out
+    lines = (tiny_data / "company.yaml").read_text(encoding="utf-8").splitlines()
+    # a value of company.yaml is reported on the line of the mapping that holds it
+    inf, nan = (lines.index(f"  - id: {o}") + 1 for o in ("O1", "O2"))
+    assert f"company.yaml:{inf}: weight: 'inf' is not a finite number; write a plain number" in out
+    assert f"company.yaml:{nan}: weight: 'nan' is not a finite number" in out
 
 
 @pytest.mark.parametrize(
