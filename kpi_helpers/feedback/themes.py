@@ -293,6 +293,45 @@ def _joins(term: str, lang: str, mask: np.ndarray, group: dict) -> bool:
     return bool(both >= COOCCUR * min(mask.sum(), group["mask"].sum()))
 
 
+def catalogue_hits(uniques, catalogue: list[dict], index: TextIndex) -> dict[int, np.ndarray]:
+    """For each theme of the catalogue (by position), which distinct texts carry it: remembered
+    per text in the feedback cache, matched (index.hits) only for texts it does not know."""
+    from kpi_helpers.feedback.cache import cached, catalogue_version, text_keys
+    from kpi_helpers.feedback.catalogue import all_terms
+
+    groups = {i: all_terms(t) for i, t in enumerate(catalogue)}
+    if any(_SEP in t["key"] for t in catalogue):  # keys could not be stored: match every text
+        return index.hits(groups)
+
+    def compute(positions: np.ndarray) -> pd.DataFrame:
+        part = index if len(positions) == index.n else TextIndex(np.asarray(uniques)[positions])
+        found = part.hits(groups)
+        matrix = np.column_stack([found[i] for i in groups] or [np.zeros(part.n, dtype=bool)])
+        combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        names = np.array(
+            [
+                _SEP.join(t["key"] for t, on in zip(catalogue, c, strict=False) if on)
+                for c in combos
+            ],
+            dtype=object,
+        )
+        return pd.DataFrame({"themes": names[inverse.reshape(-1)]})
+
+    keys = text_keys(uniques, salt="themes")
+    stored = cached("themes", catalogue_version(catalogue), keys, compute, {"themes": "object"})
+    codes, combos = pd.factorize(stored["themes"])
+    position = {t["key"]: i for i, t in enumerate(catalogue)}
+    table = np.zeros((len(combos), len(catalogue)), dtype=bool)
+    for j, combo in enumerate(combos):
+        for key in filter(None, str(combo).split(_SEP)):
+            if key in position:
+                table[j, position[key]] = True
+    return {i: table[codes, i] for i in groups}
+
+
+_SEP = "\x1f"  # between the theme keys of one text in the cache
+
+
 def assign_themes(
     df: pd.DataFrame, keywords: list[dict] | str | Path | None = None, *, top: int = 15
 ) -> tuple[list[dict], np.ndarray]:
@@ -316,7 +355,7 @@ def assign_themes(
     codes, uniques = pd.factorize(text)
     index = TextIndex(uniques)
     catalogue = merged_catalogue(keywords)
-    hits = index.hits({i: all_terms(t) for i, t in enumerate(catalogue)})
+    hits = catalogue_hits(uniques, catalogue, index)
     groups = [dict(t, mask=hits[i][codes]) for i, t in enumerate(catalogue)]
     known = [w for t in catalogue for w in all_terms(t)]
     found: list[dict] = []
