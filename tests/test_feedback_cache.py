@@ -74,10 +74,13 @@ def test_the_analysis_is_the_same_with_and_without_the_cache(sample, cache_dir, 
     assert sorted(p.name.split("-")[0] for p in cache_dir.glob("*.parquet")) == [
         "sentiment",
         "themes",
+        "words_zh",
     ]
     warm = analyse(df, keywords)
     assert cache.last_run["sentiment"]["computed"] == 0
     assert cache.last_run["themes"]["computed"] == 0
+    assert cache.last_run["words_zh"]["computed"] == 0  # Chinese segmentation for discovery
+    assert cache.last_run["words_zh"]["cached"] > 100
     monkeypatch.setenv(CACHE_DIR_ENV, "off")
     plain = analyse(df, keywords)
     assert_same(cold, plain)

@@ -82,6 +82,13 @@ def sentiment_version() -> str:
     return h.hexdigest()
 
 
+def code_version(*names: str, extra: str = "") -> str:
+    """Hash of the named modules of this package (and of `extra`, e.g. a library's version)."""
+    h = _sources_hash(*names)
+    h.update(f"{extra}|{pd.__version__}".encode())
+    return h.hexdigest()
+
+
 def catalogue_version(catalogue: list[dict]) -> str:
     """Hash of the merged theme catalogue (shipped themes + the company's keywords.yaml) and of
     the code that matches it."""

@@ -91,6 +91,29 @@ def _words(text: str, lang: str) -> list[str]:
     return _EN_TOKEN.findall(text.lower())
 
 
+def segmented(texts, lang: str) -> list[list[str]]:
+    """_words of each text; Chinese segmentation (the slow part of discovering themes) is
+    remembered per text in the feedback cache."""
+    texts = [str(t) for t in texts]
+    if lang != "zh" or not texts:
+        return [_words(t, lang) for t in texts]
+    from kpi_helpers.feedback.cache import cached, code_version, text_keys
+
+    def compute(positions: np.ndarray) -> pd.DataFrame:
+        # a word holding the separator is never a theme word: stored empty, it stays a gap
+        joined = [
+            _SEP.join("" if _SEP in w else w for w in _words(texts[i], lang)) for i in positions
+        ]
+        return pd.DataFrame({"words": joined})
+
+    import jieba
+
+    version = code_version("themes.py", extra=f"jieba {jieba.__version__}")
+    keys = text_keys(texts, salt="words:zh")
+    stored = cached("words_zh", version, keys, compute, {"words": "object"})
+    return [w.split(_SEP) if w else [] for w in stored["words"]]
+
+
 def tokenize(text: str, lang: str) -> list[str]:
     """Theme candidate words of one text ("zh" or "en"), in order."""
     return [w for w in _words(text, lang) if _theme_word(w, lang)]
@@ -223,8 +246,8 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
             ok = seen[w] = _theme_word(w, lang)
         return w if ok else None
 
-    for t, k in counts.items():
-        marks = [keep(w) for w in _words(t, lang)]
+    for k, words in zip(counts.tolist(), segmented(counts.index, lang), strict=True):
+        marks = [keep(w) for w in words]
         for w in {w for w in marks if w}:
             uni[w] += k
         for pair in {(a, b) for a, b in zip(marks, marks[1:], strict=False) if a and b and a != b}:
