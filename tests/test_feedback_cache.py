@@ -205,3 +205,27 @@ def test_an_unwritable_cache_folder_only_warns(sample, tmp_path, monkeypatch, ca
     assert "could not be written" in caplog.text
     monkeypatch.setenv(CACHE_DIR_ENV, "off")
     pd.testing.assert_frame_equal(out, with_sentiment(df))
+
+
+def _score_in_a_process(folder: str, start: int) -> int:
+    import os
+
+    os.environ[CACHE_DIR_ENV] = folder
+    texts = pd.DataFrame(
+        {"text": [f"第{i}单送餐很快，味道不错" for i in range(start, start + 3000)]}
+    )
+    with_sentiment(texts)
+    return cache.last_run["sentiment"]["computed"]
+
+
+def test_concurrent_runs_leave_a_whole_file(tmp_path, caplog):
+    from concurrent.futures import ProcessPoolExecutor
+
+    folder = str(tmp_path / "shared")
+    with ProcessPoolExecutor(2) as pool:
+        done = list(pool.map(_score_in_a_process, [folder] * 6, range(0, 6000, 1000)))
+    assert all(n > 0 for n in done)
+    assert not list((tmp_path / "shared").glob("*.tmp"))
+    (path,) = (tmp_path / "shared").glob("sentiment-*.parquet")
+    frame = pd.read_parquet(path)  # whole: readable, keys unique
+    assert frame["key"].is_unique and len(frame) >= 3000
