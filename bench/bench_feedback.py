@@ -182,6 +182,10 @@ def with_new_comments(n: int, share: float = 0.05) -> Path:
     return path
 
 
+# per-text results the cache keeps: the distinct texts computed and remembered in a run
+WHAT = {"sentiment": "sentiment", "themes": "catalogue themes", "words_zh": "Chinese segmentation"}
+
+
 def cache_runs(n: int) -> None:
     """The pipeline on n rows without the cache, then cold, warm and with 5 % new comments."""
     sys.path.insert(0, str(ROOT))
@@ -207,11 +211,11 @@ def cache_runs(n: int) -> None:
                 "no cache (baseline)" if path == base else "+5 % new, no cache (baseline)"
             ]
             stages = ", ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items())
-            done = r.get("cache", {}).get("sentiment", {})
-            counts = (
-                f"; sentiment scored {done.get('computed', 0):,}, remembered {done['cached']:,}"
-                if where != "off" and done
-                else ""
+            done = r.get("cache", {}) if where != "off" else {}
+            counts = "".join(
+                f"; {what} {done[kind]['computed']:,} computed, {done[kind]['cached']:,} remembered"
+                for kind, what in WHAT.items()
+                if kind in done
             )
             print(
                 f"  {label:<30} {r['wall']:6.1f} s wall ({r['cpu']:.1f} s CPU), "
