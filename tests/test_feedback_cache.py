@@ -229,3 +229,18 @@ def test_concurrent_runs_leave_a_whole_file(tmp_path, caplog):
     (path,) = (tmp_path / "shared").glob("sentiment-*.parquet")
     frame = pd.read_parquet(path)  # whole: readable, keys unique
     assert frame["key"].is_unique and len(frame) >= 3000
+
+
+def test_a_damaged_themes_file_is_rebuilt_with_a_warning(sample, cache_dir, caplog):
+    df, keywords = sample
+    texts = with_sentiment(df).dropna(subset=["text"]).reset_index(drop=True)
+    defs, matrix = assign_themes(texts, keywords)
+    expected = row_themes(defs, matrix)
+    for path in cache_dir.glob("*.parquet"):
+        if not path.name.startswith("sentiment-"):
+            path.write_bytes(b"PAR1" + b"\x07" * 300)
+    cache._memo.clear()
+    with caplog.at_level(logging.WARNING, logger="kpi_helpers.feedback.cache"):
+        defs, matrix = assign_themes(texts, keywords)
+    assert caplog.text.count("is not usable") == 2  # catalogue themes and segmentation
+    assert row_themes(defs, matrix) == expected
