@@ -3,6 +3,11 @@
 
     .venv/bin/python bench/bench_feedback.py                 # 10k, 100k, 1M
     .venv/bin/python bench/bench_feedback.py --sizes 10000   # quick
+    .venv/bin/python bench/bench_feedback.py --sizes 0 --cache 100000   # the cache alone
+
+--cache N (default 100000; 0 skips it) runs the N-row pipeline with the feedback cache off (the
+baseline), cold (an empty cache folder), warm (the same folder again) and with 5 % new comments
+added (warm, against the same file with the cache off), each in its own process.
 
 Each size runs in its own process (load -> sentiment -> metrics -> themes, as the `feedback`
 command does); its peak resident memory and CPU time come from os.wait4 (CPU time is the fairer
@@ -14,8 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -128,7 +135,9 @@ def child(path: Path) -> None:
     lap("metrics")
     themes(df, keywords)
     lap("themes")
-    print(json.dumps({"rows": len(df), "stages": times}))
+    from kpi_helpers.feedback.cache import last_run
+
+    print(json.dumps({"rows": len(df), "stages": times, "cache": last_run}))
 
 
 def run_size(n: int) -> dict:
@@ -136,9 +145,17 @@ def run_size(n: int) -> dict:
     path = OUT / f"feedback_{n}.csv"
     if not path.exists():
         generate(n, path)
+    return run_child(path, n)
+
+
+def run_child(path: Path, n: int, cache: str = "off") -> dict:
+    """One pipeline run in its own process; cache is the cache folder or "off"."""
+    from kpi_helpers.config import CACHE_DIR_ENV
+
+    env = dict(os.environ, **{CACHE_DIR_ENV: cache})
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", str(path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--child", str(path)], stdout=subprocess.PIPE, text=True, env=env
     )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -148,6 +165,65 @@ def run_size(n: int) -> dict:
     res = json.loads(out.strip().splitlines()[-1])
     res.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_gib=usage.ru_maxrss / 1024**2)
     return res
+
+
+def with_new_comments(n: int, share: float = 0.05) -> Path:
+    """The n-row file plus share * n new rows whose texts no earlier run has seen."""
+    path = OUT / f"feedback_{n}_plus{round(share * 100)}.csv"
+    if not path.exists():
+        base = pd.read_csv(OUT / f"feedback_{n}.csv", dtype=str, keep_default_na=False)
+        new = OUT / f"feedback_{n}_new.csv"
+        generate(int(n * share), new, seed=1)
+        extra = pd.read_csv(new, dtype=str, keep_default_na=False)
+        extra["feedback_id"] = [f"N{i:07d}" for i in range(len(extra))]
+        extra["text"] = extra["text"] + [f" (#{i})" for i in range(len(extra))]
+        pd.concat([base, extra], ignore_index=True).to_csv(path, index=False, encoding="utf-8")
+        new.unlink()
+    return path
+
+
+# per-text results the cache keeps: the distinct texts computed and remembered in a run
+WHAT = {"sentiment": "sentiment", "themes": "catalogue themes", "words_zh": "Chinese segmentation"}
+
+
+def cache_runs(n: int) -> None:
+    """The pipeline on n rows without the cache, then cold, warm and with 5 % new comments."""
+    sys.path.insert(0, str(ROOT))
+    OUT.mkdir(parents=True, exist_ok=True)
+    base = OUT / f"feedback_{n}.csv"
+    if not base.exists():
+        generate(n, base)
+    plus = with_new_comments(n)
+    folder = tempfile.mkdtemp(prefix="kpi-workbook-bench-cache-")
+    try:
+        runs = [
+            ("no cache (baseline)", base, "off"),
+            ("cold cache", base, folder),
+            ("warm cache", base, folder),
+            ("+5 % new, no cache (baseline)", plus, "off"),
+            ("+5 % new, warm cache", plus, folder),
+        ]
+        results = {}
+        print(f"feedback cache, {n:,} rows (load average {os.getloadavg()[0]:.1f}):")
+        for label, path, where in runs:
+            r = results[label] = run_child(path, n, where)
+            baseline = results[
+                "no cache (baseline)" if path == base else "+5 % new, no cache (baseline)"
+            ]
+            stages = ", ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items())
+            done = r.get("cache", {}) if where != "off" else {}
+            counts = "".join(
+                f"; {what} {done[kind]['computed']:,} computed, {done[kind]['cached']:,} remembered"
+                for kind, what in WHAT.items()
+                if kind in done
+            )
+            print(
+                f"  {label:<30} {r['wall']:6.1f} s wall ({r['cpu']:.1f} s CPU), "
+                f"{baseline['wall'] / r['wall']:.1f}x faster than its baseline by wall time, "
+                f"{baseline['cpu'] / r['cpu']:.1f}x by CPU ({stages}{counts})"
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def sentiment_vs_snownlp(k: int = 2000) -> None:
@@ -197,12 +273,13 @@ def sentiment_vs_snownlp(k: int = 2000) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--cache", type=int, default=100_000, help="rows of the cache runs (0: none)")
     ap.add_argument("--child")
     args = ap.parse_args()
     if args.child:
         return child(Path(args.child))
     ok = True
-    for n in (int(s) for s in args.sizes.split(",")):
+    for n in (int(s) for s in args.sizes.split(",") if int(s) > 0):
         r = run_size(n)
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items())
         fits = r["peak_gib"] <= LIMIT_GIB and r["cpu"] <= LIMIT_S
@@ -214,6 +291,8 @@ def main() -> None:
             f"{n:>9,} rows: {r['wall']:6.1f} s wall ({r['cpu']:.1f} s CPU), "
             f"{n / r['wall']:>9,.0f} rows/s, peak {r['peak_gib']:.2f} GiB ({stages}) {verdict}"
         )
+    if args.cache:
+        cache_runs(args.cache)
     sentiment_vs_snownlp()
     if not ok:
         sys.exit(1)

@@ -28,6 +28,8 @@ LAB_ENV = "KPI_WORKBOOK_LAB"
 CHROMIUM_ENV = "KPI_WORKBOOK_CHROMIUM"
 # The password of a database URL written with *** (never stored in files or manifests).
 DATA_URL_ENV = "KPI_WORKBOOK_DATA_URL"
+# The folder of remembered per-comment feedback results ("off": no cache; feedback.cache).
+CACHE_DIR_ENV = "KPI_WORKBOOK_CACHE_DIR"
 
 
 # --- Limits on input files (README, Security). Each can be raised through its variable. --------

@@ -52,3 +52,20 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("kpi-workbook", derandomize=True)
 _hypothesis_settings.load_profile("kpi-workbook")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _feedback_cache_in_a_temporary_folder(tmp_path_factory):
+    """Tests (and the kernels they start) remember feedback results in a temporary folder, never
+    in the user's cache folder."""
+    import os
+
+    from kpi_helpers.config import CACHE_DIR_ENV
+
+    before = os.environ.get(CACHE_DIR_ENV)
+    os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("feedback-cache"))
+    yield
+    if before is None:
+        os.environ.pop(CACHE_DIR_ENV, None)
+    else:
+        os.environ[CACHE_DIR_ENV] = before

@@ -34,21 +34,16 @@ def add_period(df: pd.DataFrame, cadence: str = "quarter") -> pd.DataFrame:
 def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
     """Copy of df with `sentiment`, `sentiment_score` and `lang` filled where empty.
 
-    Each distinct text is scored once (exports repeat short texts a lot); rows without text get
-    no sentiment (<NA>), so sentiment shares are shares of the rows that have a text.
+    Each distinct text is scored once (exports repeat short texts a lot), and only when the
+    feedback cache (feedback.cache) does not remember it from an earlier run; rows without text
+    get no sentiment (<NA>), so sentiment shares are shares of the rows that have a text.
     """
-    from kpi_helpers.feedback.sentiment import detect_lang
-
     out = df.copy()
     text = out["text"] if "text" in out else pd.Series(pd.NA, index=out.index, dtype="string")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     u = pd.Series(uniques, dtype="string")
-    if len(u):
-        scored = score_texts(u, lang=lang)
-        found = detect_lang(u) if lang == "auto" else pd.Series(lang, index=u.index)
-    else:
-        scored = pd.DataFrame({"sentiment": pd.Series([], dtype="object"), "sentiment_score": []})
-        found = pd.Series([], dtype="object")
+    scored = _score_distinct(u, lang)
+    found = scored["lang"]
     out["sentiment"] = category(scored["sentiment"].astype("object"), codes).to_numpy()
     score = scored["sentiment_score"].astype("float64").reset_index(drop=True)
     out["sentiment_score"] = score.reindex(codes).to_numpy()
@@ -60,6 +55,25 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
         merged = have.astype("object").where(have.notna(), pd.Series(found, index=out.index))
         out["lang"] = category(merged.reset_index(drop=True)).to_numpy()
     return out
+
+
+SCORED_COLUMNS = {"sentiment": "object", "sentiment_score": "float64", "lang": "object"}
+
+
+def _score_distinct(u: pd.Series, lang: str) -> pd.DataFrame:
+    """sentiment, sentiment_score and lang (detected, or `lang` when given) of distinct texts,
+    through the cache of per-comment results, index 0..n-1."""
+    from kpi_helpers.feedback.cache import cached, sentiment_version, text_keys
+    from kpi_helpers.feedback.sentiment import detect_lang
+
+    def compute(positions: np.ndarray) -> pd.DataFrame:
+        part = u.iloc[positions].reset_index(drop=True)
+        scored = score_texts(part, lang=lang)
+        found = detect_lang(part).to_numpy() if lang == "auto" else lang
+        return scored.assign(lang=found)
+
+    keys = text_keys(u, salt=f"sentiment:{lang}")
+    return cached("sentiment", sentiment_version(), keys, compute, SCORED_COLUMNS)
 
 
 def score_texts(texts: pd.Series, lang: str = "auto", chunk: int = SENTIMENT_CHUNK) -> pd.DataFrame:

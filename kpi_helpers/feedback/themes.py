@@ -91,6 +91,29 @@ def _words(text: str, lang: str) -> list[str]:
     return _EN_TOKEN.findall(text.lower())
 
 
+def segmented(texts, lang: str) -> list[list[str]]:
+    """_words of each text; Chinese segmentation (the slow part of discovering themes) is
+    remembered per text in the feedback cache."""
+    texts = [str(t) for t in texts]
+    if lang != "zh" or not texts:
+        return [_words(t, lang) for t in texts]
+    from kpi_helpers.feedback.cache import cached, code_version, text_keys
+
+    def compute(positions: np.ndarray) -> pd.DataFrame:
+        # a word holding the separator is never a theme word: stored empty, it stays a gap
+        joined = [
+            _SEP.join("" if _SEP in w else w for w in _words(texts[i], lang)) for i in positions
+        ]
+        return pd.DataFrame({"words": joined})
+
+    import jieba
+
+    version = code_version("themes.py", extra=f"jieba {jieba.__version__}")
+    keys = text_keys(texts, salt="words:zh")
+    stored = cached("words_zh", version, keys, compute, {"words": "object"})
+    return [w.split(_SEP) if w else [] for w in stored["words"]]
+
+
 def tokenize(text: str, lang: str) -> list[str]:
     """Theme candidate words of one text ("zh" or "en"), in order."""
     return [w for w in _words(text, lang) if _theme_word(w, lang)]
@@ -223,8 +246,8 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
             ok = seen[w] = _theme_word(w, lang)
         return w if ok else None
 
-    for t, k in counts.items():
-        marks = [keep(w) for w in _words(t, lang)]
+    for k, words in zip(counts.tolist(), segmented(counts.index, lang), strict=True):
+        marks = [keep(w) for w in words]
         for w in {w for w in marks if w}:
             uni[w] += k
         for pair in {(a, b) for a, b in zip(marks, marks[1:], strict=False) if a and b and a != b}:
@@ -293,6 +316,45 @@ def _joins(term: str, lang: str, mask: np.ndarray, group: dict) -> bool:
     return bool(both >= COOCCUR * min(mask.sum(), group["mask"].sum()))
 
 
+def catalogue_hits(uniques, catalogue: list[dict], index: TextIndex) -> dict[int, np.ndarray]:
+    """For each theme of the catalogue (by position), which distinct texts carry it: remembered
+    per text in the feedback cache, matched (index.hits) only for texts it does not know."""
+    from kpi_helpers.feedback.cache import cached, catalogue_version, text_keys
+    from kpi_helpers.feedback.catalogue import all_terms
+
+    groups = {i: all_terms(t) for i, t in enumerate(catalogue)}
+    if any(_SEP in t["key"] for t in catalogue):  # keys could not be stored: match every text
+        return index.hits(groups)
+
+    def compute(positions: np.ndarray) -> pd.DataFrame:
+        part = index if len(positions) == index.n else TextIndex(np.asarray(uniques)[positions])
+        found = part.hits(groups)
+        matrix = np.column_stack([found[i] for i in groups] or [np.zeros(part.n, dtype=bool)])
+        combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        names = np.array(
+            [
+                _SEP.join(t["key"] for t, on in zip(catalogue, c, strict=False) if on)
+                for c in combos
+            ],
+            dtype=object,
+        )
+        return pd.DataFrame({"themes": names[inverse.reshape(-1)]})
+
+    keys = text_keys(uniques, salt="themes")
+    stored = cached("themes", catalogue_version(catalogue), keys, compute, {"themes": "object"})
+    codes, combos = pd.factorize(stored["themes"])
+    position = {t["key"]: i for i, t in enumerate(catalogue)}
+    table = np.zeros((len(combos), len(catalogue)), dtype=bool)
+    for j, combo in enumerate(combos):
+        for key in filter(None, str(combo).split(_SEP)):
+            if key in position:
+                table[j, position[key]] = True
+    return {i: table[codes, i] for i in groups}
+
+
+_SEP = "\x1f"  # between the theme keys of one text in the cache
+
+
 def assign_themes(
     df: pd.DataFrame, keywords: list[dict] | str | Path | None = None, *, top: int = 15
 ) -> tuple[list[dict], np.ndarray]:
@@ -316,7 +378,7 @@ def assign_themes(
     codes, uniques = pd.factorize(text)
     index = TextIndex(uniques)
     catalogue = merged_catalogue(keywords)
-    hits = index.hits({i: all_terms(t) for i, t in enumerate(catalogue)})
+    hits = catalogue_hits(uniques, catalogue, index)
     groups = [dict(t, mask=hits[i][codes]) for i, t in enumerate(catalogue)]
     known = [w for t in catalogue for w in all_terms(t)]
     found: list[dict] = []
