@@ -183,7 +183,7 @@ def final_score(ctx) -> str:
     if ctx.pm not in scores.index or np.isnan(scores.loc[ctx.pm, "final"]):
         return ""
     r = scores.loc[ctx.pm]
-    parts = ", ".join(
+    parts = ctx.t("common.list_join").join(
         ctx.t(f"pack.part.{p}", points=num(r[f"{p}_points"], 1), weight=num(weights[p], 0))
         for p in str(r["parts"]).split(";")
     )
