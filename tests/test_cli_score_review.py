@@ -141,7 +141,7 @@ def test_on_the_sample_only_the_event_covered_kpi_is_eased_and_nobody_rises_a_ba
     assert explained == covered and under and not under & covered
     for kid in under:  # missed without evidence: the levels stay as they are
         assert proposal[kid]["target"] == float(kpis.loc[kid, "target"]), kid
-        assert "no event in events.csv" in proposal[kid]["reason"]
+        assert "no recorded event" in proposal[kid]["reason"]
     for kid in covered:
         assert proposal[kid]["target"] < float(kpis.loc[kid, "target"])
         assert events.set_index("scope").loc[kid, "description"] in proposal[kid]["reason"]

@@ -156,7 +156,10 @@ def test_a_missed_target_alone_is_never_eased():
     assert levels(p, "K3") == (60.0, 80.0, 90.0) and levels(p, "K4") == (4.0, 6.0, 9.0)
     assert set(p.loc[["K3", "K4"], "action"]) == {"keep"}
     assert not p.loc["K3", "changed"]
-    assert "no event" in p.loc["K3", "reason"] and "events.csv" in p.loc["K3", "reason_zh"]
+    assert (
+        "no recorded event" in p.loc["K3", "reason"]
+        and "没有记录在案的事件" in p.loc["K3", "reason_zh"]
+    )
 
 
 def test_a_declining_lower_is_better_kpi_keeps_its_target_too():
