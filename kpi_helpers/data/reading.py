@@ -358,6 +358,12 @@ def unescape_text(s: pd.Series) -> pd.Series:
     return s.map(lambda v: html.unescape(v) if isinstance(v, str) else v).astype("string")
 
 
+def keyed(s: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    """Cells as their keys: a known alias (a Chinese name) becomes its key, others are lowered."""
+    s = s.str.strip()
+    return s.map(aliases).fillna(s.str.lower()).astype("string")
+
+
 def normalize_directions(s: pd.Series) -> pd.Series:
     return (
         s.str.strip()
@@ -394,14 +400,11 @@ def source_table(source, name: str) -> tuple[pd.DataFrame, list[Problem], Path |
         typed["direction"] = normalize_directions(typed["direction"])
     if "dimension" in typed:
         # the Chinese dimension names (用户增长) are accepted for their keys
-        dims = typed["dimension"].str.strip()
-        typed["dimension"] = dims.map(DIMENSION_ALIASES).fillna(dims.str.lower()).astype("string")
+        typed["dimension"] = keyed(typed["dimension"], DIMENSION_ALIASES)
     if "author" in typed:
-        authors = typed["author"].str.strip()
-        typed["author"] = authors.map(AUTHOR_ALIASES).fillna(authors.str.lower()).astype("string")
+        typed["author"] = keyed(typed["author"], AUTHOR_ALIASES)
     if name == "events":
-        kinds = typed["kind"].str.strip()
-        typed["kind"] = kinds.map(EVENT_KIND_ALIASES).fillna(kinds.str.lower()).astype("string")
+        typed["kind"] = keyed(typed["kind"], EVENT_KIND_ALIASES)
         scope = typed["scope"].str.strip()
         typed["scope"] = scope.where(~scope.str.lower().isin(COMPANY_SCOPE), "company")
     if name == "feedback":
