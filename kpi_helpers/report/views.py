@@ -103,6 +103,7 @@ def kpi_trend(evaluations: dict[str, PeriodEvaluation]) -> pd.DataFrame:
         "stretch",
         "score",
         "achievement",
+        "derived",
     ]
     frames = [ev.card[cols] for ev in evaluations.values()]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
@@ -179,6 +180,12 @@ def score_matrix(kpi_trend_frame: pd.DataFrame, pm_id: str) -> pd.DataFrame:
     periods = list(dict.fromkeys(kpi_trend_frame["period"]))
     m = rows.pivot_table(index="kpi_id", columns="period", values="score", aggfunc="last")
     return m.reindex(columns=[p for p in periods if p in m.columns])
+
+
+def derived_kpis(kpi_trend_frame: pd.DataFrame, pm_id: str) -> set[str]:
+    """One PM's KPIs whose result was computed from customer feedback or reviews in any period."""
+    rows = kpi_trend_frame[kpi_trend_frame["pm_id"] == pm_id]
+    return set(rows.loc[rows["derived"].eq(True), "kpi_id"]) if "derived" in rows else set()
 
 
 def moves_of_period(trends: pd.DataFrame, period: str) -> pd.DataFrame:

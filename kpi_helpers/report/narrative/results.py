@@ -6,6 +6,7 @@ import pandas as pd
 
 from kpi_helpers.report.i18n import band_name, t
 from kpi_helpers.report.narrative.base import join, kind_name, md, num, sentences, signed
+from kpi_helpers.report.report_tables import DERIVED_MARK
 from kpi_helpers.report.tables import format_share, is_missing
 
 
@@ -178,6 +179,41 @@ def alt_trend(trend: pd.DataFrame, lang: str) -> str:
         t("nb06.alt_trend", lang)
         + t("common.colon", lang)
         + t("common.list_join", lang).join(items)
+    )
+
+
+def one_trend(trend: pd.DataFrame, lang: str) -> str:
+    """The trend of one PM in words (in place of a chart of one line): the total and band of
+    every period and the change from the first to the last. `trend` has period, label, total
+    and band."""
+    data = trend.dropna(subset=["total"])
+    if data.empty:
+        return t("nb06.no_trend", lang)
+    name = md(data["label"].iloc[0])
+    items = [f"{r.period} {num(r.total)} ({r.band})" for r in data.itertuples(index=False)]
+    if len(data) == 1:
+        return sentences(
+            t("nb06.one_trend", lang, name=name, items=items[0]), t("nb06.no_trend", lang)
+        )
+    change = float(data["total"].iloc[-1]) - float(data["total"].iloc[0])
+    return sentences(
+        t("nb06.one_trend", lang, name=name, items=t("common.list_join", lang).join(items)),
+        t("nb06.one_trend_change", lang, first=data["period"].iloc[0], change=signed(change)),
+    )
+
+
+def one_kpi_history(name: str, matrix: pd.DataFrame, derived: bool, lang: str) -> str:
+    """The score history of a PM's only KPI in words (in place of a heat map of one row).
+
+    `matrix` has one row (the KPI's label) and a column per period; `derived` says the result
+    was computed from customer feedback or reviews (the label then ends with the mark).
+    """
+    kpi = str(matrix.index[0])
+    values = matrix.iloc[0].dropna()
+    items = t("common.list_join", lang).join(f"{p} {num(v, 0)}" for p, v in values.items())
+    return sentences(
+        t("nb06.one_kpi", lang, name=md(name), kpi=md(kpi), items=items or "–"),
+        t("nb06.derived_mark", lang, mark=DERIVED_MARK) if derived else None,
     )
 
 

@@ -29,6 +29,9 @@ def trends(ctx: ReportContext, keep: Keep = None) -> None:
     show_markdown(narrative.heading("nb06.h_trends", ctx.lang))
     names = ctx.pm_names()
     trend = labels.pm_labelled(mine(ctx, views.totals_trend(ctx.evaluations), keep), names)
+    if trend["label"].nunique() == 1:  # one PM: a sentence says the line
+        show_markdown(narrative.one_trend(trend, ctx.lang))
+        return
     show_figure(
         plots.totals_trend(trend, ctx.ds.company.bands, ctx.lang),
         narrative.alt_trend(trend, ctx.lang),
@@ -37,12 +40,31 @@ def trends(ctx: ReportContext, keep: Keep = None) -> None:
     show_markdown(narrative.trend_summary(change, ctx.history[0], ctx.period, ctx.lang))
 
 
+def _marked_matrix(
+    ctx: ReportContext, history: pd.DataFrame, pm_id: str, names: dict[str, str]
+) -> tuple[pd.DataFrame, str, list[bool]]:
+    """A PM's KPI x period scores with KPI labels, a result computed from customer feedback or
+    reviews in any period marked ※ as in 05, the chart title saying what the mark means, and
+    which rows are marked."""
+    matrix = views.score_matrix(history, pm_id)
+    derived = views.derived_kpis(history, pm_id)
+    rows = pd.DataFrame(
+        {
+            "label": [names.get(k, k) for k in matrix.index],
+            "derived": [k in derived for k in matrix.index],
+        }
+    )
+    title = ctx.t("nb06.chart_kpis", name=ctx.pm_name(pm_id))
+    rows, title = report_tables.mark_derived(rows, title, ctx.lang)
+    return matrix.set_axis(list(rows["label"]), axis=0), title, list(rows["derived"])
+
+
 def kpi_scores(ctx: ReportContext, keep: Keep = None) -> None:
     """Each PM's KPI scores over the periods (heat map) and which moves are beyond noise."""
     show_markdown(narrative.heading("nb06.h_kpis", ctx.lang))
     ds = ctx.ds
     names = labels.kpi_labels(ds.kpis, ctx.lang)
-    history = views.kpi_trend(ctx.evaluations)
+    history = mine(ctx, views.kpi_trend(ctx.evaluations), keep)
     found = engine_trends.kpi_trends(ds.kpis, ds.targets, ctx.actuals, policy=ds.company.policy)
     moves = views.moves_of_period(found, ctx.period)
     show_markdown(ctx.pm_pages_note())
@@ -50,9 +72,12 @@ def kpi_scores(ctx: ReportContext, keep: Keep = None) -> None:
     for pm_id in shown["pm_id"] if keep is None else keep(shown)["pm_id"]:
         name = ctx.pm_name(pm_id)
         show_markdown(narrative.heading("nb05.h_pm", ctx.lang, level=3, name=narrative.md(name)))
-        matrix = views.score_matrix(history, pm_id).rename(index=names)
-        chart = plots.score_history(matrix, ctx.t("nb06.chart_kpis", name=name), ctx.lang)
-        show_figure(chart, narrative.alt_matrix("nb06.alt_kpis", matrix, ctx.lang))
+        matrix, title, derived = _marked_matrix(ctx, history, pm_id, names)
+        if len(matrix) == 1:  # one KPI: a sentence says its row
+            show_markdown(narrative.one_kpi_history(name, matrix, derived[0], ctx.lang))
+        else:
+            chart = plots.score_history(matrix, title, ctx.lang)
+            show_figure(chart, narrative.alt_matrix("nb06.alt_kpis", matrix, ctx.lang))
         show_markdown(narrative.noise_summary(moves[moves["pm_id"] == pm_id], names, ctx.lang))
 
 
