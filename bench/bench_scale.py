@@ -163,6 +163,10 @@ def print_stages(columns: dict[str, dict[str, tuple[float, float]]]) -> None:
             f"{columns[n][stage][0]:>12.1f} /{columns[n][stage][1]:>7.1f}" for n in names
         )
         print(f"{stage:<26}{cells}")
+    print(
+        "wall: feedback and company notebooks = when the last of them finished (they share the "
+        "workers with the PM pages), PM pages = from then to the last page, publish = after it"
+    )
 
 
 def company(pms: int, rows: int) -> Path:
