@@ -13,6 +13,7 @@ Then the incremental re-run: one actual of one PM's KPI is changed in the run's 
 data (bench/out/run/data/) and the period is run again without --force over the published
 reports; printed are the pages rebuilt and reused (company, the changed PM, the other PMs) and
 the time, against the full run above. A re-run with nothing changed is timed too.
+The feedback cache is bench/out/run/cache/, empty at the start (ours fills it, naive reads it).
 """
 
 from __future__ import annotations
@@ -157,6 +158,9 @@ def main() -> None:
     shutil.rmtree(OUT, ignore_errors=True)
     data = OUT / "data"  # a copy: the incremental step changes one actual in it
     shutil.copytree(args.data, data)
+    from kpi_helpers.config import CACHE_DIR_ENV
+
+    os.environ[CACHE_DIR_ENV] = str(OUT / "cache")  # empty: ours fills it, naive reads it
     ds = load_dataset(data)
     period = ds.latest_period
     pm_ids = resolve_pms(ds, args.pm)

@@ -13,6 +13,9 @@ the other company notebooks, PM pages, publish (index, XLSX workbook, PDF with -
 wall time comes from the run's log lines (when its last notebook finished); its worker time is
 the sum of its notebooks' execute and export seconds (stages overlap on the workers).
 
+The feedback cache is bench/out/scale/cache/, emptied at the start: the first run (the warm
+baseline, or the full run without one) analyses the comments cold, the later ones read it.
+
 Baseline, measured in the same run on the same data: the same run restricted to the first
 --baseline-pms PMs, once with warm kernels (the default) and once with a fresh kernel for every
 notebook (KPI_WORKBOOK_KERNEL_REUSE=1, which is how every notebook ran before warm kernels).
@@ -227,6 +230,12 @@ def main() -> None:
     args = ap.parse_args()
 
     folder = company(args.pms, args.feedback_rows)
+    from kpi_helpers.config import CACHE_DIR_ENV
+
+    cache = OUT / "cache"  # the feedback cache, empty: the first run fills it, later runs read it
+    shutil.rmtree(cache, ignore_errors=True)
+    os.environ[CACHE_DIR_ENV] = str(cache)
+    print(f"feedback cache {cache}, emptied: cold in the first run below, warm in the others")
     start = time.perf_counter()
     ds = load_dataset(folder)
     load = time.perf_counter() - start
