@@ -8,11 +8,18 @@ export, atomic publish), timed as a whole and per notebook (execute, export). Na
 notebook, `papermill IN OUT -p ...` then `jupyter nbconvert --to html --no-input OUT`, one
 process each, one after the other. Both write under bench/out/run/ (git-ignored).
 Until notebooks/ holds the six notebooks, the stand-ins in tests/fixtures/notebooks/ are used.
+
+Then the incremental re-run: one actual of one PM's KPI is changed in the run's copy of the
+data (bench/out/run/data/) and the period is run again without --force over the published
+reports; printed are the pages rebuilt and reused (company, the changed PM, the other PMs) and
+the time, against the full run above. A re-run with nothing changed is timed too.
+The feedback cache is bench/out/run/cache/, empty at the start (ours fills it, naive reads it).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import shutil
 import subprocess
@@ -63,6 +70,76 @@ def _naive(jobs, out: Path) -> list[tuple[str, float, float]]:
     return timings
 
 
+def change_one_actual(folder: Path, period: str) -> tuple[str, str, str, str]:
+    """Change the period's actual of the first KPI of the first owner in actuals.csv, in place.
+
+    Returns (pm_id, kpi_id, old value, new value); the new value is 10 % above the old one.
+    """
+    with open(folder / "kpis.csv", encoding="utf-8", newline="") as f:
+        owners = {row["kpi_id"]: row["owner"] for row in csv.DictReader(f)}
+    path = folder / "actuals.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        if row["period"] == period and row["kpi_id"] in owners and row["value"].strip():
+            old = row["value"]
+            row["value"] = f"{float(old) * 1.1:.6g}"
+            break
+    else:
+        sys.exit(f"{path}: no actual for {period} to change")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return owners[row["kpi_id"]], row["kpi_id"], old, row["value"]
+
+
+def _rebuilt(summary, changed_pm: str) -> dict[str, tuple[int, int]]:
+    """(rebuilt, reused) pages per group: company, the changed PM, the other PMs."""
+    groups: dict[str, list[int]] = {"company": [0, 0], "changed PM": [0, 0], "other PMs": [0, 0]}
+    for job, result in zip(summary.jobs, summary.results, strict=True):
+        group = (
+            "company" if not job.pm_id else "changed PM" if job.pm_id == changed_pm else "other PMs"
+        )
+        groups[group][result.status == "reused"] += 1
+    return {name: (n[0], n[1]) for name, n in groups.items()}
+
+
+def incremental(data: Path, period: str, pm_ids, args, notebooks: Path, full: float) -> None:
+    """Re-run unchanged, then after one changed actual, over the published reports in OUT/ours."""
+    from kpi_helpers.data.load import load_dataset
+    from kpi_helpers.run.runner import run_reports
+
+    def rerun(label: str, changed_pm: str) -> None:
+        summary = run_reports(
+            load_dataset(data),
+            period,
+            lang=args.lang,
+            pm_ids=pm_ids,
+            out_dir=OUT / "ours",
+            notebooks_dir=notebooks,
+            workers=args.jobs,
+        )
+        failed = [r.name for r in summary.results if r.status == "failed"]
+        if failed:
+            sys.exit(f"re-run failed: {', '.join(failed)}")
+        groups = _rebuilt(summary, changed_pm)
+        rebuilt = sum(g[0] for g in groups.values())
+        print(
+            f"{label}: {rebuilt} of {len(summary.jobs)} pages rebuilt, "
+            f"{len(summary.jobs) - rebuilt} reused, {summary.seconds:.1f} s "
+            f"against {full:.1f} s for the full run ({summary.seconds / full:.0%})"
+        )
+        for name, (made, kept) in groups.items():
+            print(f"  {name:<10} {made:4d} rebuilt {kept:4d} reused")
+
+    rerun("re-run, nothing changed", "")
+    pm_id, kpi_id, old, new = change_one_actual(data, period)
+    print(f"changed the {period} actual of {kpi_id} ({pm_id}) from {old} to {new}")
+    rerun("re-run, one actual changed", pm_id)
+
+
 def main() -> None:
     from kpi_helpers.data.load import load_dataset
     from kpi_helpers.data.params import resolve_pms
@@ -78,10 +155,15 @@ def main() -> None:
     args = ap.parse_args()
 
     notebooks = _notebooks_dir(args.notebooks)
-    ds = load_dataset(Path(args.data))
+    shutil.rmtree(OUT, ignore_errors=True)
+    data = OUT / "data"  # a copy: the incremental step changes one actual in it
+    shutil.copytree(args.data, data)
+    from kpi_helpers.config import CACHE_DIR_ENV
+
+    os.environ[CACHE_DIR_ENV] = str(OUT / "cache")  # empty: ours fills it, naive reads it
+    ds = load_dataset(data)
     period = ds.latest_period
     pm_ids = resolve_pms(ds, args.pm)
-    shutil.rmtree(OUT, ignore_errors=True)
     print(f"notebooks {notebooks}, data {args.data}, period {period}, {len(pm_ids)} PMs")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
 
@@ -113,6 +195,10 @@ def main() -> None:
         f"(execute {sum(t[1] for t in naive):.1f} s, export {sum(t[2] for t in naive):.1f} s)"
     )
     print(f"ratio: naive / ours = {naive_total / summary.seconds:.2f}")
+    print(f"machine: load average {os.getloadavg()[0]:.1f} at the end")
+
+    print()
+    incremental(data, period, pm_ids, args, notebooks, summary.seconds)
 
 
 if __name__ == "__main__":  # worker processes are spawned and re-import this module
