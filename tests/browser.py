@@ -29,3 +29,16 @@ def require_browser():
         "playwright.sync_api",
         reason="Playwright for Python is not installed (pip install -e '.[dev]')",
     )
+
+
+def pdf_links(pdf: Path) -> list[str]:
+    """The URI links inside a printed PDF, page by page."""
+    from pypdf import PdfReader
+
+    links = []
+    for page in PdfReader(pdf).pages:
+        for ref in page.get("/Annots") or []:
+            action = ref.get_object().get("/A")
+            if action is not None and action.get_object().get("/S") == "/URI":
+                links.append(str(action.get_object()["/URI"]))
+    return links

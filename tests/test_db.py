@@ -12,8 +12,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
-import nbformat
 import pytest
+from notebook_chain import one_notebook_folder
 from sqlalchemy import text
 
 from kpi_helpers.cli.parser import main
@@ -339,31 +339,6 @@ def test_a_hidden_password_is_taken_from_the_environment(monkeypatch):
     assert connect_url("postgresql://kpi:***@other:5432/kpi").endswith("@other:5432/kpi")
 
 
-def _one_notebook_folder(folder: Path) -> Path:
-    """A chain of one notebook that opens the period from data_dir as the real ones do."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    params = nbformat.v4.new_code_cell(
-        'period = ""\ndata_dir = "data"\npm = ""\nlang = "zh"\ninteractive = False'
-    )
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        params,
-        nbformat.v4.new_code_cell(
-            "from kpi_helpers.report.context import open_period\n"
-            "ctx = open_period(data_dir, period, lang, pm)\n"
-            "print(ctx.ds.url.split('@')[-1], len(ctx.ds.kpis))"
-        ),
-    ]
-    folder.mkdir()
-    nbformat.write(nb, folder / registry.per_pm().file)
-    return folder
-
-
 @needs_postgres
 @pytest.mark.slow
 def test_a_run_from_postgresql_reads_the_url_and_hashes_the_tables(
@@ -372,7 +347,9 @@ def test_a_run_from_postgresql_reads_the_url_and_hashes_the_tables(
     url = pg_schema_url()
     assert cli(capsys, "export-db", url, "--data", tiny_data)[0] == 0
     ds = load_dataset(url)
-    notebooks = _one_notebook_folder(tmp_path / "notebooks")
+    notebooks = one_notebook_folder(
+        tmp_path / "notebooks", "ctx.ds.url.split('@')[-1], len(ctx.ds.kpis)"
+    )
     summary = run_reports(
         ds, "2026-Q2", lang="en", pm_ids=[], out_dir=tmp_path / "reports", notebooks_dir=notebooks
     )

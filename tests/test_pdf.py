@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from browser import pdf_links
 
 from kpi_helpers.cli import parser as cli
 from kpi_helpers.config import CHROMIUM_ENV
@@ -65,18 +66,6 @@ def test_a_page_prints_to_a_pdf(tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF-")
 
 
-def _pdf_links(pdf: Path) -> list[str]:
-    from pypdf import PdfReader
-
-    links = []
-    for page in PdfReader(pdf).pages:
-        for ref in page.get("/Annots") or []:
-            action = ref.get_object().get("/A")
-            if action is not None and action.get_object().get("/S") == "/URI":
-                links.append(str(action.get_object()["/URI"]))
-    return links
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin/chromium")
 def test_printed_links_are_relative_and_point_to_the_pdfs_after_the_folder_moves(tmp_path):
@@ -104,11 +93,11 @@ def test_printed_links_are_relative_and_point_to_the_pdfs_after_the_folder_moves
     print_pages(build, ["index.html", "06_review.html", "pm/PM01.html"], str(CHROMIUM), 2)
     final = tmp_path / "2026-Q3"
     build.rename(final)  # as the run publishes it
-    index_links = _pdf_links(final / "index.pdf")
+    index_links = pdf_links(final / "index.pdf")
     assert index_links == ["06_review.pdf", "pm/PM01.pdf", "en/index.html"]
-    assert _pdf_links(final / "pm" / "PM01.pdf") == ["../index.pdf"]
+    assert pdf_links(final / "pm" / "PM01.pdf") == ["../index.pdf"]
     for pdf in final.rglob("*.pdf"):
-        for link in _pdf_links(pdf):
+        for link in pdf_links(pdf):
             assert (pdf.parent / link).resolve().is_file(), (pdf, link)
     # page numbers and the report title in every page's footer
     from pypdf import PdfReader

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
+from browser import CHROMIUM, CHROMIUM_ARGS, pdf_links, require_browser
 
 from kpi_helpers.cli.parser import main
 
@@ -346,18 +346,6 @@ def test_the_policy_stops_a_script_that_got_into_a_page(runs, browser):
     assert any("Content Security Policy" in e for e in v.errors)
 
 
-def _pdf_links(pdf: Path) -> list[str]:
-    from pypdf import PdfReader
-
-    links = []
-    for page in PdfReader(pdf).pages:
-        for ref in page.get("/Annots") or []:
-            action = ref.get_object().get("/A")
-            if action is not None and action.get_object().get("/S") == "/URI":
-                links.append(str(action.get_object()["/URI"]))
-    return links
-
-
 def test_links_inside_the_pdfs_resolve_to_existing_pdfs(runs):
     from urllib.parse import unquote
 
@@ -365,13 +353,13 @@ def test_links_inside_the_pdfs_resolve_to_existing_pdfs(runs):
     assert len(pdfs) == len(_pages(runs.zh))
     checked = []
     for pdf in pdfs:
-        for link in _pdf_links(pdf):
+        for link in pdf_links(pdf):
             assert not link.startswith("file:"), (pdf.name, link)
             assert ".tmp-" not in link, (pdf.name, link)
             target = (pdf.parent / unquote(link.split("#")[0])).resolve()
             assert target.is_file(), (pdf.relative_to(runs.zh), link)
             checked.append(link)
-    index = _pdf_links(runs.zh / "index.pdf")
+    index = pdf_links(runs.zh / "index.pdf")
     assert "06_review.pdf" in index and "pm/PM02.pdf" in index
     assert len(checked) > len(pdfs)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import nbformat
 import pytest
+from notebook_chain import one_notebook_folder
 from sqlalchemy import text
 
 from kpi_helpers.cli.parser import main
@@ -106,36 +105,12 @@ def test_a_postgresql_url_with_password_in_its_query_connects_and_never_shows_it
     assert "cannot connect" in said and "not-the-password" not in said
 
 
-def _one_notebook_folder(folder: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    params = nbformat.v4.new_code_cell(
-        'period = ""\ndata_dir = "data"\npm = ""\nlang = "zh"\ninteractive = False'
-    )
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        params,
-        nbformat.v4.new_code_cell(
-            "from kpi_helpers.report.context import open_period\n"
-            "ctx = open_period(data_dir, period, lang, pm)\n"
-            "print(data_dir, len(ctx.ds.kpis))"
-        ),
-    ]
-    folder.mkdir()
-    nbformat.write(nb, folder / "05_evaluation.ipynb")
-    return folder
-
-
 @needs_postgres
 @pytest.mark.slow
 def test_a_run_from_a_query_password_url_writes_it_nowhere(pg_query_url, tiny_data, tmp_path):
     url, secret = pg_query_url
     assert main(["export-db", url, "--data", str(tiny_data)]) == 0
-    notebooks = _one_notebook_folder(tmp_path / "notebooks")
+    notebooks = one_notebook_folder(tmp_path / "notebooks", "data_dir, len(ctx.ds.kpis)")
     summary = run_reports(
         load_dataset(url),
         "2026-Q2",
