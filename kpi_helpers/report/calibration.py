@@ -17,6 +17,7 @@ from kpi_helpers.engine.calibration import (
     target_ambition,
 )
 from kpi_helpers.engine.feedback360 import pm_means
+from kpi_helpers.report.i18n import rater_role_name
 from kpi_helpers.report.narrative.base import md, num
 from kpi_helpers.report.plots.base import GREY, PALETTE, new_figure, no_data
 from kpi_helpers.report.tables import Column, html_table
@@ -175,12 +176,7 @@ def leniency_figure(cal: Calibration, ctx) -> tuple[Figure, str] | None:
         return None
     fig, ax = new_figure(7.5, 3.8)
     ax.set_title(ctx.t("cal.chart_leniency"), loc="left")
-    data = cal.raters.assign(
-        role=[
-            ctx.t(f"pack.role.{r}") if r in ("manager", "peer", "cross_team", "self") else r
-            for r in cal.raters["rater_role"]
-        ]
-    )
+    data = cal.raters.assign(role=[rater_role_name(r, ctx.lang) for r in cal.raters["rater_role"]])
     sns.stripplot(
         data=data,
         x="leniency",

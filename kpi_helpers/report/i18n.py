@@ -72,18 +72,26 @@ def band_name(band: str | None, lang: str = "zh") -> str:
     return catalogue(lang).get(f"band.{band}", str(band))
 
 
-def channel_name(key, lang: str) -> str:
-    """A feedback channel's display name (app_store -> 应用商店 / App store); unknown keys as
-    written, underscores read as spaces."""
+def _display_name(section: str, key, lang: str) -> str:
+    """A data key's display name from the catalogue's `section`; unknown keys as written,
+    underscores read as spaces."""
     text = str(key)
-    return catalogue(lang).get(f"channel.{text}", text.replace("_", " "))
+    return catalogue(lang).get(f"{section}.{text}", text.replace("_", " "))
+
+
+def channel_name(key, lang: str) -> str:
+    """A feedback channel's display name (app_store -> 应用商店 / App store)."""
+    return _display_name("channel", key, lang)
 
 
 def feedback_status_name(key, lang: str) -> str:
-    """A feedback ticket status's display name (resolved -> 已解决 / Resolved); unknown keys as
-    written, underscores read as spaces."""
-    text = str(key)
-    return catalogue(lang).get(f"feedback_status.{text}", text.replace("_", " "))
+    """A feedback ticket status's display name (resolved -> 已解决 / Resolved)."""
+    return _display_name("feedback_status", key, lang)
+
+
+def rater_role_name(key, lang: str) -> str:
+    """A 360 rater role's display name (peer -> 同级 / Peers)."""
+    return _display_name("pack.role", key, lang)
 
 
 _PRODUCT_NAMES: dict[str, str] = {}  # product -> its English name, from people.csv products_en

@@ -18,24 +18,12 @@ from kpi_helpers.engine.feedback360 import POOLED, pm_means, score_summary, visi
 from kpi_helpers.engine.final_score import final_scores
 from kpi_helpers.report import views
 from kpi_helpers.report.findings_text import finding_text
-from kpi_helpers.report.i18n import product_name
+from kpi_helpers.report.i18n import product_name, rater_role_name
 from kpi_helpers.report.labels import kpi_labels
 from kpi_helpers.report.narrative.base import join, md, num, signed
 from kpi_helpers.report.plots.scores import totals_trend
 from kpi_helpers.report.report_tables import _c, mark_derived
 from kpi_helpers.report.tables import Column, html_table
-
-
-def _role(role: str, lang: str, t) -> str:
-    key = f"pack.role.{role}"
-    text = t(key) if key in _keys(lang) else role
-    return text
-
-
-def _keys(lang: str) -> set[str]:
-    from kpi_helpers.report.i18n import catalogue
-
-    return set(catalogue(lang))
 
 
 def headline(ctx) -> str:
@@ -130,7 +118,7 @@ def reviews_360(ctx) -> str:
         return ctx.t("pack.no_reviews", period=ctx.period)
     table = summary.assign(
         dimension_text=[ctx.dimension(d) for d in summary["dimension"]],
-        role_text=[_role(r, ctx.lang, ctx.t) for r in summary["rater_role"]],
+        role_text=[rater_role_name(r, ctx.lang) for r in summary["rater_role"]],
     )
     cols = [
         Column("dimension_text", ctx.t("common.col.dimension"), header=True),
@@ -142,7 +130,7 @@ def reviews_360(ctx) -> str:
     out = [html_table(table, cols, ctx.t("pack.table_360", period=ctx.period), ctx.lang)]
     comments = visible_comments(reviews, ctx.period, ctx.pm)
     for role, group in comments.shown.groupby("role", sort=False):
-        label = ctx.t("pack.role.other") if role == POOLED else _role(role, ctx.lang, ctx.t)
+        label = ctx.t("pack.role.other") if role == POOLED else rater_role_name(role, ctx.lang)
         items = "".join(
             f"<li>{html.escape(str(c))} <small>({html.escape(ctx.dimension(d))})</small></li>"
             for c, d in zip(group["comment"], group["dimension"], strict=True)
