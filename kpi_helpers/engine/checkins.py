@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_helpers.engine.scoring import active_kpis, kpi_targets
-from kpi_helpers.periods import parse_period
+from kpi_helpers.periods import parse_period, period_of_dates
 
 STATUSES = ("on_track", "at_risk", "off_track")
 COLUMNS = [
@@ -88,8 +88,5 @@ def current_period(checkins: pd.DataFrame, actuals_periods: list[str], cadence: 
     latest = pd.to_datetime(checkins["date"], errors="coerce").max()
     if pd.isna(latest):
         return None
-    kind = "H" if cadence.startswith("h") else "Q"
-    per_year = 2 if kind == "H" else 4
-    idx = (latest.month - 1) // (12 // per_year) + 1
-    period = f"{latest.year}-{kind}{idx}"
+    period = period_of_dates(pd.Series([latest]), cadence).iloc[0]
     return None if period in set(actuals_periods) else period
