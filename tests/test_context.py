@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kpi_helpers.config import REUSE_DATA_ENV
@@ -86,9 +87,46 @@ def test_a_kernel_starts_from_the_data_set_the_run_handed_over(tiny_data, tmp_pa
     ds = load_dataset(tiny_data)
     ds.people.loc[ds.people["pm_id"] == "pm02", "name_en"] = "Handed Over"
     handed = tmp_path / "dataset.pickle"
-    handed.write_bytes(pickle.dumps((folder_fingerprint(tiny_data), ds)))
+    handed.write_bytes(pickle.dumps((folder_fingerprint(tiny_data), ds, None)))
     monkeypatch.setenv(DATASET_ENV, str(handed))
     assert open_period(tiny_data, "2026-Q2", "en", "pm02").pm_name("pm02") == "Handed Over"
     # the folder changed since the run loaded it: the kernel reads the folder
     (tiny_data / "notes.txt").write_text("new file", encoding="utf-8")
     assert open_period(tiny_data, "2026-Q2", "en", "pm02").pm_name("pm02") == "Li Na"
+
+
+def test_a_kernel_takes_the_runs_results_and_feedback_for_its_period(
+    tiny_data, tmp_path, monkeypatch
+):
+    """The run hands over the period's results (evaluation, review, every comment's sentiment)
+    and the company's feedback view: the kernel shows those, and computes nothing again."""
+    import pickle
+
+    from kpi_helpers.config import DATASET_ENV
+    from kpi_helpers.data.folder import folder_fingerprint
+    from kpi_helpers.data.load import load_dataset
+    from kpi_helpers.report import sections
+    from kpi_helpers.report.context import Handover
+    from kpi_helpers.report.feedback_view import feedback_view, report_view
+    from kpi_helpers.run.runner import _handover
+
+    monkeypatch.setenv(REUSE_DATA_ENV, "1")
+    ds = load_dataset(tiny_data)
+    handover = _handover(ds, "2026-Q2")
+    assert isinstance(handover, Handover) and handover.results.feedback_analysed is not None
+    handed = tmp_path / "dataset.pickle"
+    handed.write_bytes(pickle.dumps((folder_fingerprint(tiny_data), ds, handover)))
+    monkeypatch.setenv(DATASET_ENV, str(handed))
+    ctx = open_period(tiny_data, "2026-Q2", "en")
+    took = ctx.handover
+    assert took is not None and sections.review.result(ctx) is took.results.review
+    assert ctx.evaluation is took.results.evaluation and ctx.actuals is took.results.actuals
+    assert report_view(ctx) is took.company_feedback
+    pm = open_period(tiny_data, "2026-Q2", "en", "pm01")
+    mine, alone = report_view(pm), feedback_view(load_dataset(tiny_data), "2026-Q2", "pm01")
+    pd.testing.assert_frame_equal(mine.rows, alone.rows)
+    pd.testing.assert_frame_equal(mine.by_period, alone.by_period)
+    pd.testing.assert_frame_equal(mine.themes, alone.themes)
+    # another period of the same folder: the kernel computes its own
+    other = open_period(tiny_data, "2026-Q1", "en")
+    assert other.handover is None and other.evaluation.period == "2026-Q1"

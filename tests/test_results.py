@@ -81,3 +81,26 @@ def test_review_builds_the_history_once_for_findings_and_proposal(tiny, monkeypa
     assert len(calls) == 1
     pd.testing.assert_frame_equal(review.findings, findings)
     pd.testing.assert_frame_equal(review.proposal, proposal)
+
+
+def test_the_runs_feedback_analysis_is_every_comments_sentiment_as_scored_alone(tiny):
+    from kpi_helpers.feedback.metrics import add_period, with_sentiment
+
+    ds, _ = tiny
+    analysed = period_results(ds, "2026-Q2", analyse=True).feedback_analysed
+    alone = with_sentiment(add_period(ds.feedback, ds.company.cadence))
+    assert list(analysed.index) == list(ds.feedback.index)
+    for column in ("period", "sentiment", "sentiment_score", "lang"):
+        pd.testing.assert_series_equal(analysed[column], alone[column])
+    assert period_results(ds, "2026-Q2").feedback_analysed is None  # only when asked
+
+
+def test_themes_without_examples_are_the_same_themes(tiny):
+    from kpi_helpers.report.feedback_view import feedback_view
+
+    ds, _ = tiny
+    full, lean = feedback_view(ds, "2026-Q2"), feedback_view(ds, "2026-Q2", examples=False)
+    assert any(full.themes["examples"].map(len)) and not any(lean.themes["examples"].map(len))
+    pd.testing.assert_frame_equal(
+        full.themes.drop(columns="examples"), lean.themes.drop(columns="examples")
+    )

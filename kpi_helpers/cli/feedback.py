@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def analyse(args) -> dict:
     for p in problems:
         print(str(p), file=sys.stderr)
     cadence = args.cadence
-    df = add_period(with_sentiment(df), cadence)
+    df = add_period(with_sentiment(df, workers=os.cpu_count() or 1), cadence)
     tables = feedback_tables(df, GROUPINGS, cadence=cadence)
     found, rows = _theme_frames(df, _keywords(args))
     return {"rows": df, **tables, "themes": found, "comment_rows": rows, "mapping": mapping.name}

@@ -17,6 +17,7 @@ ALL = "all"  # the one period / product of an export without dates / products
 SENTIMENTS = ("positive", "neutral", "negative")
 DEFAULT_BY = ("period", "product", "channel")
 SENTIMENT_CHUNK = 50_000
+PARALLEL_TEXTS = 200_000  # new texts worth starting more processes for (seconds of scoring)
 # data_source metric -> (column of feedback_metrics, factor to the KPI's unit)
 KPI_METRICS = {"nps": ("nps", 1.0), "csat": ("csat", 100.0), "ces": ("ces", 1.0)}
 KPI_METRICS["resolved_14d"] = ("resolved_14d", 100.0)
@@ -31,18 +32,19 @@ def add_period(df: pd.DataFrame, cadence: str = "quarter") -> pd.DataFrame:
     return df.assign(period=pd.array(periods.reindex(codes).to_numpy(), dtype="string"))
 
 
-def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
+def with_sentiment(df: pd.DataFrame, lang: str = "auto", workers: int = 1) -> pd.DataFrame:
     """Copy of df with `sentiment`, `sentiment_score` and `lang` filled where empty.
 
     Each distinct text is scored once (exports repeat short texts a lot), and only when the
     feedback cache (feedback.cache) does not remember it from an earlier run; rows without text
     get no sentiment (<NA>), so sentiment shares are shares of the rows that have a text.
+    With `workers` > 1 a large number of new texts is scored on that many processes.
     """
     out = df.copy()
     text = out["text"] if "text" in out else pd.Series(pd.NA, index=out.index, dtype="string")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     u = pd.Series(uniques, dtype="string")
-    scored = _score_distinct(u, lang)
+    scored = _score_distinct(u, lang, workers)
     found = scored["lang"]
     out["sentiment"] = category(scored["sentiment"].astype("object"), codes).to_numpy()
     score = scored["sentiment_score"].astype("float64").reset_index(drop=True)
@@ -60,7 +62,7 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto") -> pd.DataFrame:
 SCORED_COLUMNS = {"sentiment": "object", "sentiment_score": "float64", "lang": "object"}
 
 
-def _score_distinct(u: pd.Series, lang: str) -> pd.DataFrame:
+def _score_distinct(u: pd.Series, lang: str, workers: int = 1) -> pd.DataFrame:
     """sentiment, sentiment_score and lang (detected, or `lang` when given) of distinct texts,
     through the cache of per-comment results, index 0..n-1."""
     from kpi_helpers.feedback.cache import cached, sentiment_version, text_keys
@@ -68,7 +70,7 @@ def _score_distinct(u: pd.Series, lang: str) -> pd.DataFrame:
 
     def compute(positions: np.ndarray) -> pd.DataFrame:
         part = u.iloc[positions].reset_index(drop=True)
-        scored = score_texts(part, lang=lang)
+        scored = score_texts(part, lang=lang, workers=workers)
         found = detect_lang(part).to_numpy() if lang == "auto" else lang
         return scored.assign(lang=found)
 
@@ -76,17 +78,39 @@ def _score_distinct(u: pd.Series, lang: str) -> pd.DataFrame:
     return cached("sentiment", sentiment_version(), keys, compute, SCORED_COLUMNS)
 
 
-def score_texts(texts: pd.Series, lang: str = "auto", chunk: int = SENTIMENT_CHUNK) -> pd.DataFrame:
-    """score_sentiment in chunks (memory stays flat on a million texts), index 0..n-1."""
+def score_texts(
+    texts: pd.Series, lang: str = "auto", chunk: int = SENTIMENT_CHUNK, workers: int = 1
+) -> pd.DataFrame:
+    """score_sentiment in chunks (memory stays flat on a million texts), index 0..n-1.
+
+    With `workers` > 1 and at least PARALLEL_TEXTS texts, the texts are split into that many
+    parts: this process scores the first while spawned processes score the others (each text's
+    score does not depend on the others, so the result is the same).
+    """
     from kpi_helpers.feedback.sentiment import score_sentiment
 
     texts = texts.reset_index(drop=True)
+    if workers > 1 and len(texts) >= PARALLEL_TEXTS:
+        return _score_in_parallel(texts, lang, chunk, workers)
     parts = [
         score_sentiment(texts.iloc[i : i + chunk], lang=lang) for i in range(0, len(texts), chunk)
     ]
     if not parts:
         return pd.DataFrame({"sentiment": pd.Series([], dtype="object"), "sentiment_score": []})
     return pd.concat(parts).reset_index(drop=True)
+
+
+def _score_in_parallel(texts: pd.Series, lang: str, chunk: int, workers: int) -> pd.DataFrame:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    bounds = np.linspace(0, len(texts), workers + 1).astype(int)
+    parts = [texts.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(len(parts) - 1, mp_context=spawn) as pool:
+        others = [pool.submit(score_texts, part, lang, chunk) for part in parts[1:]]
+        scored = [score_texts(parts[0], lang, chunk)] + [f.result() for f in others]
+    return pd.concat(scored).reset_index(drop=True)
 
 
 def _column(df: pd.DataFrame, name: str, dtype: str = "float64") -> pd.Series:

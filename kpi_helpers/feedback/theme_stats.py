@@ -91,8 +91,12 @@ def _examples(rows: pd.DataFrame, terms: list[str], n_themes: np.ndarray, mean: 
     return out
 
 
-def summarise(texts: pd.DataFrame, defs: list[dict], matrix: np.ndarray) -> pd.DataFrame:
-    """One row per theme (largest first) over all rows of texts, see THEME_COLUMNS."""
+def summarise(
+    texts: pd.DataFrame, defs: list[dict], matrix: np.ndarray, examples: bool = True
+) -> pd.DataFrame:
+    """One row per theme (largest first) over all rows of texts, see THEME_COLUMNS
+    (without `examples` each theme's `examples` list stays empty: picking them is the costly
+    part, and not every page quotes them)."""
     n_all = len(texts)
     if "feedback_id" not in texts:
         texts = texts.assign(feedback_id=[str(i + 1) for i in range(n_all)])
@@ -139,7 +143,7 @@ def summarise(texts: pd.DataFrame, defs: list[dict], matrix: np.ndarray) -> pd.D
             "share_prev": np.nan,
             "change": np.nan,
             "change_real": pd.NA,
-            "examples": _examples(texts[recent], terms, n_themes[recent], mean),
+            "examples": _examples(texts[recent], terms, n_themes[recent], mean) if examples else [],
             "terms": terms,
         }
         if cur is not None and old is not None:

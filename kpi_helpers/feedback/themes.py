@@ -422,6 +422,7 @@ def themes(
     *,
     top: int = 15,
     cadence: str = "quarter",
+    examples: bool = True,
 ) -> pd.DataFrame:
     """The `top` largest themes over all comments of df, whatever their language.
 
@@ -430,6 +431,7 @@ def themes(
             `sentiment_score`, `date` or `period`: see metrics.with_sentiment / add_period).
         keywords: themes the company names (load_keywords result or a keywords.yaml path),
             merged with the shipped catalogue.
+        examples: pick each theme's typical comments (`examples`; else left empty).
     Returns: one row per theme, largest first; see theme_stats.THEME_COLUMNS.
     """
     from kpi_helpers.feedback.metrics import add_period
@@ -442,4 +444,4 @@ def themes(
         texts = add_period(texts, cadence)
     texts = texts.assign(lang=comment_lang(texts))
     defs, matrix = assign_themes(texts, keywords, top=top)
-    return summarise(texts, defs, matrix).head(top).reset_index(drop=True)
+    return summarise(texts, defs, matrix, examples).head(top).reset_index(drop=True)

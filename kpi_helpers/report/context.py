@@ -20,6 +20,7 @@ from kpi_helpers.data.params import resolve_period, resolve_pms
 from kpi_helpers.data.urls import is_database_url
 from kpi_helpers.engine.evaluation import PeriodEvaluation, all_actuals, evaluate_period
 from kpi_helpers.engine.goal_tree import strategy_changes, strategy_nodes
+from kpi_helpers.engine.results import PeriodResults
 from kpi_helpers.errors import KpiWorkbookError, UsageError
 from kpi_helpers.periods import parse_period, previous_period, sort_periods
 from kpi_helpers.report import narrative, short_errors
@@ -62,6 +63,20 @@ def resolve_data_dir(data_dir: str | Path, cwd: Path | None = None) -> Path:
 
 
 @dataclass
+class Handover:
+    """What a run computed in its own process before the notebooks, handed to their kernels with
+    the data set: the period's results (evaluation, review, every comment's sentiment) and the
+    company's feedback view (report.feedback_view), so that no kernel computes them again."""
+
+    results: PeriodResults
+    company_feedback: object | None = None  # feedback_view.FeedbackView of the whole company
+
+    @property
+    def period(self) -> str:
+        return self.results.period
+
+
+@dataclass
 class ReportContext:
     """One report's inputs: dataset, period, evaluation, language and optional PM, plus name look-ups."""
 
@@ -70,6 +85,7 @@ class ReportContext:
     lang: str
     pm: str = ""
     interactive: bool = False
+    handover: Handover | None = None  # the run's results when they are for this period
     evaluation: PeriodEvaluation = field(init=False)
     _evaluations: dict[str, PeriodEvaluation] = field(init=False, default_factory=dict)
     _names: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
@@ -77,7 +93,23 @@ class ReportContext:
     def __post_init__(self) -> None:
         register_unit_names(self.ds.kpis)
         register_product_names(self.ds.people)
+        if self.handover is not None and self.handover.period != self.period:
+            self.handover = None
+        if self.handover is not None:
+            self.__dict__["actuals"] = self.handover.results.actuals
+            self._evaluations[self.period] = self.handover.results.evaluation
         self.evaluation = self.evaluate(self.period)
+
+    @property
+    def results(self) -> PeriodResults | None:
+        """The period's results as the run computed them (None outside a run)."""
+        return self.handover.results if self.handover is not None else None
+
+    @property
+    def feedback_analysed(self) -> pd.DataFrame | None:
+        """Every feedback row's period, sentiment, score and language when the run analysed
+        them (feedback.analysis.analyse_rows), else None (a report then analyses its own)."""
+        return self.results.feedback_analysed if self.results is not None else None
 
     @cached_property
     def actuals(self) -> pd.DataFrame:
@@ -226,8 +258,9 @@ def open_period(
     key = _reuse_key(source, period)
     base = _reused.get(key) if key else None
     if base is None:
-        ds = _load(source, key)
-        base = ReportContext(ds, _choose_period(ds, period), _check_lang(ds, lang))
+        ds, handover = _load(source, key)
+        chosen = _choose_period(ds, period)
+        base = ReportContext(ds, chosen, _check_lang(ds, lang), handover=handover)
         if key:
             _reused[key] = base
             while len(_reused) > _REUSE_MAX:
@@ -247,15 +280,16 @@ def _reuse_key(source: str | Path, period: str) -> tuple | None:
     return folder_fingerprint(source), (period or "").strip()
 
 
-def _load(source: str | Path, key: tuple | None) -> Dataset:
-    """The data set: the run's own copy when it handed one over for this very folder state."""
+def _load(source: str | Path, key: tuple | None) -> tuple[Dataset, Handover | None]:
+    """The data set, and what the run computed from it: the run's own copies when it handed
+    them over for this very folder state (run.pool writes them), else the folder loaded here."""
     handed = os.environ.get(DATASET_ENV)
     if key and handed and Path(handed).is_file():
         with open(handed, "rb") as f:
-            fingerprint, ds = pickle.load(f)
+            fingerprint, ds, handover = pickle.load(f)
         if fingerprint == key[0]:
-            return ds
-    return load_dataset(source)
+            return ds, handover
+    return load_dataset(source), None
 
 
 def _check_lang(ds: Dataset, lang: str) -> str:

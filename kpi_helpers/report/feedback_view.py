@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
+from kpi_helpers.feedback.analysis import with_analysis
 from kpi_helpers.feedback.metrics import add_period, feedback_metrics, with_sentiment
 from kpi_helpers.feedback.themes import load_keywords, themes
 from kpi_helpers.periods import parse_period
@@ -39,13 +40,27 @@ def pm_products(ds: Dataset, pm: str) -> tuple[str, ...]:
     return row["products"].iloc[0]
 
 
-def feedback_until(ds: Dataset, period: str, pm: str = "", last_n: int = 8) -> pd.DataFrame:
-    """Feedback rows of the `last_n` periods up to `period` (the PM's products only when pm is set)."""
-    fb = add_period(ds.feedback, ds.company.cadence)
+def feedback_until(
+    ds: Dataset,
+    period: str,
+    pm: str = "",
+    last_n: int = 8,
+    analysed: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Feedback rows of the `last_n` periods up to `period` (the PM's products only when pm is set).
+
+    `analysed` is feedback.analysis.analyse_rows of ds.feedback when the run has it: the rows
+    then come with their period, sentiment and language.
+    """
+    fb = ds.feedback
     if pm:
-        fb = fb[fb["product"].isin(pm_products(ds, pm))]
+        mask = fb["product"].isin(pm_products(ds, pm)).to_numpy()
+        fb = fb[mask]
+        analysed = analysed[mask] if analysed is not None else None
+    fb = with_analysis(fb, analysed) if analysed is not None else add_period(fb, ds.company.cadence)
     now = parse_period(period).ordinal
-    ordinal = fb["period"].map(lambda p: parse_period(p).ordinal if isinstance(p, str) else None)
+    ordinals = {p: parse_period(p).ordinal for p in fb["period"].dropna().unique()}
+    ordinal = fb["period"].map(ordinals).astype("float64")
     return fb[(ordinal <= now) & (ordinal > now - last_n)].reset_index(drop=True)
 
 
@@ -57,10 +72,23 @@ def keywords_file(ds: Dataset):
     return path if path.exists() else None
 
 
-def feedback_view(ds: Dataset, period: str, pm: str = "", top_themes: int = 12) -> FeedbackView:
+def feedback_view(
+    ds: Dataset,
+    period: str,
+    pm: str = "",
+    top_themes: int = 12,
+    analysed: pd.DataFrame | None = None,
+    examples: bool = True,
+) -> FeedbackView:
     """Metrics per period (with intervals and noise flags), per product this period, volume per
-    channel and period, and themes of this and the previous period's comments."""
-    rows = with_sentiment(feedback_until(ds, period, pm))
+    channel and period, and themes of this and the previous period's comments.
+
+    With `analysed` (feedback.analysis.analyse_rows of ds.feedback) no comment is scored again;
+    without `examples` the themes come without their typical comments.
+    """
+    rows = feedback_until(ds, period, pm, analysed=analysed)
+    if analysed is None:
+        rows = with_sentiment(rows)
     by_period = feedback_metrics(rows, by=["period"], cadence=ds.company.cadence)
     current = rows[rows["period"] == period]
     by_product = feedback_metrics(current, by=["product"]) if len(current) else by_period.iloc[0:0]
@@ -70,9 +98,18 @@ def feedback_view(ds: Dataset, period: str, pm: str = "", top_themes: int = 12) 
     )
     recent = rows[rows["period"].isin([period, str(parse_period(period).shift(-1))])]
     keywords = load_keywords(keywords_file(ds)) if keywords_file(ds) else []
-    found = themes(recent, keywords, top=top_themes, cadence=ds.company.cadence)
+    found = themes(recent, keywords, top=top_themes, cadence=ds.company.cadence, examples=examples)
     names = {k["theme"]: (k["name"], k["name_en"]) for k in keywords}
     return FeedbackView(period, rows, by_period, by_product, volume, found, names)
+
+
+def report_view(ctx) -> FeedbackView:
+    """The feedback view of a report (report.context.ReportContext): the company's as the run
+    computed it when it handed it over, else made here from the run's analysed rows or afresh."""
+    handover = getattr(ctx, "handover", None)
+    if not ctx.pm and handover is not None and handover.company_feedback is not None:
+        return handover.company_feedback
+    return feedback_view(ctx.ds, ctx.period, ctx.pm, analysed=ctx.feedback_analysed)
 
 
 def theme_rows(

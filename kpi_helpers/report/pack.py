@@ -247,7 +247,9 @@ def customers(ctx, top: int = 3) -> tuple[tuple[Figure, str] | None, str]:
     from kpi_helpers.report.feedback_view import feedback_view, pm_products
     from kpi_helpers.report.plots.feedback import metric_intervals
 
-    view = feedback_view(ctx.ds, ctx.period, ctx.pm)
+    # the pack quotes its own negative example per theme: the themes' typical comments are not
+    # picked
+    view = feedback_view(ctx.ds, ctx.period, ctx.pm, analysed=ctx.feedback_analysed, examples=False)
     if view.by_period.empty:
         return None, ctx.t("pack.no_feedback")
     fig = metric_intervals(view.by_period, ctx.period, ctx.lang)

@@ -211,14 +211,15 @@ def satisfaction_sentence(nps: dict | None, period: str, lang: str) -> tuple[str
     return headline, warning
 
 
-def themes_sentence(ds: Dataset, period: str, lang: str) -> str | None:
+def themes_sentence(ds: Dataset, period: str, lang: str, fb=None) -> str | None:
     """The largest comment themes and the most negative one, as the feedback report names them
-    (computed over all comments, so the same themes in every language)."""
+    (computed over all comments, so the same themes in every language); `fb` is the company's
+    feedback view when the caller has it."""
     from kpi_helpers.report.feedback_view import feedback_view, headline_themes, theme_rows
 
     if ds.feedback is None or ds.feedback.empty or "text" not in ds.feedback:
         return None
-    fb = feedback_view(ds, period)
+    fb = fb if fb is not None else feedback_view(ds, period)
     top3, worst = headline_themes(theme_rows(fb.themes, lang, fb.theme_names))
     if worst is None:
         return None
@@ -319,11 +320,16 @@ def at_risk_sentences(ds: Dataset, names: dict, lang: str) -> list[str]:
 
 
 def executive_summary(
-    ds: Dataset, period: str, lang: str, results: PeriodResults | None = None
+    ds: Dataset,
+    period: str,
+    lang: str,
+    results: PeriodResults | None = None,
+    feedback=None,
 ) -> ExecutiveSummary:
     """Everything index.html says about `period` besides the links, in `lang`.
 
-    `results` are the period's results the run already computed (made here when not given).
+    `results` are the period's results the run already computed (made here when not given),
+    `feedback` the company's feedback view (report.feedback_view) when the run made it.
     """
     results = results if results is not None else period_results(ds, period)
     ev, before, review = results.evaluation, results.previous_totals, results.review
@@ -356,7 +362,7 @@ def executive_summary(
         more_findings=len(review.findings) - shown,
         satisfaction=satisfaction,
         nps=nps,
-        themes=themes_sentence(ds, period, lang),
+        themes=themes_sentence(ds, period, lang, feedback),
         proposal=proposal,
         proposal_changed=changed,
         at_risk=at_risk_sentences(ds, names, lang),

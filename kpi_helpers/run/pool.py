@@ -256,8 +256,13 @@ def execute_jobs(
     workers: int,
     on_result: Callable[[NotebookResult], None] = lambda r: None,
     ds: Dataset | None = None,
+    handover=None,
 ) -> list[NotebookResult]:
     """Check every job's parameters, then run the jobs on `workers` processes.
+
+    `ds` (the run's loaded data set) and `handover` (report.context.Handover: what the run
+    computed from it) are handed to the kernels, which then neither load the folder nor compute
+    the period's results and feedback analysis again.
 
     The first failure of a company-level notebook stops the run, running notebooks included; a
     failing PM report (a job with a pm_id) does not: the other jobs run on. Workers are spawned,
@@ -278,11 +283,12 @@ def execute_jobs(
         jupyter_dir, ipython_dir = Path(private) / "jupyter", Path(private) / "ipython"
         env = {}
         if ds is not None and ds.data_dir is not None:
-            # The kernels start from the run's loaded, validated data instead of parsing the
-            # folder again, as long as the folder has not changed since (context._load).
+            # The kernels start from the run's loaded, validated data and its results instead
+            # of parsing the folder again, as long as it has not changed since (context._load).
             handed = Path(private) / "dataset.pickle"
             with open(handed, "wb") as f:
-                pickle.dump((folder_fingerprint(Path(ds.data_dir)), ds), f, protocol=5)
+                fingerprint = folder_fingerprint(Path(ds.data_dir))
+                pickle.dump((fingerprint, ds, handover), f, protocol=5)
             env[DATASET_ENV] = str(handed)
         write_kernelspec(jupyter_dir, env)
         pool = ProcessPoolExecutor(

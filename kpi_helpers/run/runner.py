@@ -21,6 +21,8 @@ from kpi_helpers.publish.archive import manifest_summary, write_archive
 from kpi_helpers.publish.index_page import render_index
 from kpi_helpers.publish.pdf import find_chromium, print_pages
 from kpi_helpers.publish.workbook import workbook_file_name, workbook_tables, write_workbook
+from kpi_helpers.report.context import Handover
+from kpi_helpers.report.feedback_view import feedback_view
 from kpi_helpers.report.i18n import t
 from kpi_helpers.report.summary import executive_summary
 from kpi_helpers.run.dask import execute_jobs_dask
@@ -72,6 +74,28 @@ def _reuse_unchanged(
             shutil.copy2(target / f, build / f)
         reused[job.name] = NotebookResult(job.name, "reused")
     return reused
+
+
+def _handover(ds: Dataset, period: str, workers: int = 1) -> Handover | None:
+    """The period's results and the company's feedback, computed once here for every kernel,
+    the index page and the workbook. None when they cannot be computed: the notebooks then
+    compute their own and show any problem in the cell where it arises."""
+    started = time.perf_counter()
+    try:
+        results = period_results(ds, period, analyse=True, workers=workers)
+        company = None
+        if results.feedback_analysed is not None:
+            company = feedback_view(ds, period, analysed=results.feedback_analysed)
+    except Exception as e:  # the notebooks will say it in their own words
+        log.debug("the period's results were left to the notebooks: %s", e)
+        return None
+    rows = 0 if results.feedback_analysed is None else len(results.feedback_analysed)
+    log.info(
+        "period results and %s feedback rows analysed in %.1f s",
+        f"{rows:,}",
+        time.perf_counter() - started,
+    )
+    return Handover(results, company)
 
 
 def _log_result(result: NotebookResult, extra: dict | None = None) -> None:
@@ -325,6 +349,7 @@ def run_reports(
         },
     }
     with publish.period_lock(out_dir, period):
+        handover = _handover(ds, period, workers)
         publish.remove_leftovers(out_dir, period)
         if parent != out_dir:
             parent.mkdir(exist_ok=True)
@@ -349,7 +374,8 @@ def run_reports(
             elif todo:
                 log.info("executing %d on %d worker processes", len(todo), min(workers, len(todo)))
                 with url_for_workers(ds.url):  # the password, for the kernels only
-                    for result in execute_jobs(todo, build, page, workers, progress, ds):
+                    run = execute_jobs(todo, build, page, workers, progress, ds, handover)
+                    for result in run:
                         done[result.name] = result
             results = [done[job.name] for job in jobs]
             failed = [r for r in results if r.status == "failed"]
@@ -371,8 +397,9 @@ def run_reports(
             if kept:
                 manifest["kept"] = [job.html for job in kept]
             summary_started = time.perf_counter()
-            once = period_results(ds, period)  # for the index page and the workbook alike
-            summary = executive_summary(ds, period, lang, once)
+            once = handover.results if handover else period_results(ds, period)
+            company_feedback = handover.company_feedback if handover else None
+            summary = executive_summary(ds, period, lang, once, company_feedback)
             manifest["summary"] = manifest_summary(summary.company, page.company, lang)
             publish.write_json(build / "manifest.json", manifest)
             index = render_index(

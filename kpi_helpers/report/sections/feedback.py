@@ -12,8 +12,9 @@ from kpi_helpers.report.sections.base import Keep, per_context
 
 @per_context
 def view(ctx: ReportContext) -> feedback_view.FeedbackView:
-    """The feedback of the period (and the PM's products when a PM is set), computed once."""
-    return feedback_view.feedback_view(ctx.ds, ctx.period, ctx.pm)
+    """The feedback of the period (and the PM's products when a PM is set), computed once (the
+    company's by the run, when it handed it over)."""
+    return feedback_view.report_view(ctx)
 
 
 @per_context

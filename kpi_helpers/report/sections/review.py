@@ -15,7 +15,10 @@ from kpi_helpers.report.sections.base import Keep, mine, per_context
 
 @per_context
 def result(ctx: ReportContext) -> engine_review.Review:
-    """The period's review (findings and proposal for every PM), computed once."""
+    """The period's review (findings and proposal for every PM), computed once (by the run,
+    when it handed its results over)."""
+    if ctx.results is not None:
+        return ctx.results.review
     return engine_review.review_period(ctx.ds, ctx.period, ctx.actuals)
 
 
