@@ -9,6 +9,9 @@
 baseline), cold (an empty cache folder), warm (the same folder again) and with 5 % new comments
 added (warm, against the same file with the cache off), each in its own process.
 
+--workers W (default: one per CPU, as `kpi-workbook run` and `feedback` do) lets many new texts
+be scored on W processes; --workers 1 gives the one-process figures.
+
 Each size runs in its own process (load -> sentiment -> metrics -> themes, as the `feedback`
 command does); its peak resident memory and CPU time come from os.wait4 (CPU time is the fairer
 figure when other work shares the machine). Generated files go to bench/out/.
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 REALDATA = ROOT.parent / "shared" / "realdata" / "zh_waimai_10k_reviews.csv"
 LIMIT_S, LIMIT_GIB = 120, 4
+WORKERS = os.cpu_count() or 1  # --workers
 
 ZH_TOPICS = [
     "送餐速度",
@@ -103,7 +107,7 @@ def generate(n: int, path: Path, seed: int = 0) -> None:
     frame.to_csv(path, index=False, encoding="utf-8")
 
 
-def child(path: Path) -> None:
+def child(path: Path, workers: int) -> None:
     """The pipeline of `kpi-workbook feedback` with a timing per stage (JSON on stdout)."""
     sys.path.insert(0, str(ROOT))
     from kpi_helpers.cli.feedback import GROUPINGS
@@ -128,7 +132,7 @@ def child(path: Path) -> None:
 
     df, _ = load_feedback(path)
     lap("load")
-    df = add_period(with_sentiment(df))
+    df = add_period(with_sentiment(df, workers=workers))
     lap("sentiment")
     feedback_tables(df, GROUPINGS)
     feedback_metrics(df)  # period x product x channel
@@ -137,7 +141,8 @@ def child(path: Path) -> None:
     lap("themes")
     from kpi_helpers.feedback.cache import last_run
 
-    print(json.dumps({"rows": len(df), "stages": times, "cache": last_run}))
+    analysis = round(sum(v for k, v in times.items() if k != "load"), 2)
+    print(json.dumps({"rows": len(df), "stages": times, "analysis": analysis, "cache": last_run}))
 
 
 def run_size(n: int) -> dict:
@@ -155,7 +160,10 @@ def run_child(path: Path, n: int, cache: str = "off") -> dict:
     env = dict(os.environ, **{CACHE_DIR_ENV: cache})
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", str(path)], stdout=subprocess.PIPE, text=True, env=env
+        [sys.executable, __file__, "--child", str(path), "--workers", str(WORKERS)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -204,7 +212,8 @@ def cache_runs(n: int) -> None:
             ("+5 % new, warm cache", plus, folder),
         ]
         results = {}
-        print(f"feedback cache, {n:,} rows (load average {os.getloadavg()[0]:.1f}):")
+        load = os.getloadavg()[0]
+        print(f"feedback cache, {n:,} rows ({WORKERS} workers, load average {load:.1f}):")
         for label, path, where in runs:
             r = results[label] = run_child(path, n, where)
             baseline = results[
@@ -218,7 +227,8 @@ def cache_runs(n: int) -> None:
                 if kind in done
             )
             print(
-                f"  {label:<30} {r['wall']:6.1f} s wall ({r['cpu']:.1f} s CPU), "
+                f"  {label:<30} {r['wall']:6.1f} s wall ({r['cpu']:.1f} s CPU; analysis after "
+                f"loading {r['analysis']:.1f} s wall), "
                 f"{baseline['wall'] / r['wall']:.1f}x faster than its baseline by wall time, "
                 f"{baseline['cpu'] / r['cpu']:.1f}x by CPU ({stages}{counts})"
             )
@@ -271,13 +281,16 @@ def sentiment_vs_snownlp(k: int = 2000) -> None:
 
 
 def main() -> None:
+    global WORKERS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--cache", type=int, default=100_000, help="rows of the cache runs (0: none)")
+    ap.add_argument("--workers", type=int, default=WORKERS)
     ap.add_argument("--child")
     args = ap.parse_args()
     if args.child:
-        return child(Path(args.child))
+        return child(Path(args.child), args.workers)
+    WORKERS = max(1, args.workers)
     ok = True
     for n in (int(s) for s in args.sizes.split(",") if int(s) > 0):
         r = run_size(n)
@@ -288,7 +301,7 @@ def main() -> None:
             verdict = f"ok by CPU time; wall time inflated (load average {os.getloadavg()[0]:.1f})"
         ok &= fits
         print(
-            f"{n:>9,} rows: {r['wall']:6.1f} s wall ({r['cpu']:.1f} s CPU), "
+            f"{n:>9,} rows: {r['wall']:6.1f} s wall ({r['cpu']:.1f} s CPU, {WORKERS} workers), "
             f"{n / r['wall']:>9,.0f} rows/s, peak {r['peak_gib']:.2f} GiB ({stages}) {verdict}"
         )
     if args.cache:

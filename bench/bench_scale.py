@@ -5,10 +5,11 @@
 
 The company comes from `kpi-workbook sample --pms N --feedback-rows M` (kept in bench/out/scale/
 and reused while its parameters are unchanged). The run is `run_reports` for the latest period:
-the six company notebooks plus one report per PM, the index, the XLSX workbook, published.
+the seven company notebooks plus one report per PM, the index, the XLSX workbook, published.
 Printed: wall time of the whole run and per PM report, and peak memory of the whole process
 tree (this process, the workers and their kernels), sampled from /proc every 0.2 s; and for
-every run a breakdown by stage: load (load_dataset), feedback analysis (04_feedback),
+every run a breakdown by stage: load (load_dataset), the period's results and the analysis of
+every comment (made once by the run before any notebook, handed to the kernels), 04_feedback,
 the other company notebooks, PM pages, publish (index, XLSX workbook, PDF with --pdf). A stage's
 wall time comes from the run's log lines (when its last notebook finished); its worker time is
 the sum of its notebooks' execute and export seconds (stages overlap on the workers).
@@ -125,6 +126,14 @@ class StageClock(logging.Handler):
                 return float(r.args[-1])
         return 0.0
 
+    def handover_seconds(self) -> float:
+        """Seconds the run took, before any notebook, for the period's results and the
+        feedback analysis it hands to the kernels (their own log line)."""
+        for r in self.records:
+            if r.msg.startswith("period results and"):
+                return float(r.args[-1])
+        return 0.0
+
     def pdf_started(self) -> float | None:
         for r in self.records:
             if r.msg.startswith("printing"):
@@ -146,8 +155,10 @@ def stages(summary, clock: StageClock, load: float) -> dict[str, tuple[float, fl
     total = clock.ended - clock.started
     pdf = clock.pdf_started()
     index = clock.index_seconds()
+    handover = clock.handover_seconds()
     return {
         "load": (load, load),
+        "results + feedback (run)": (handover, handover),
         "feedback (04)": (finished.get(feedback, 0.0), busy.get(feedback, 0.0)),
         "company notebooks": (last_company, sum(busy.get(n, 0.0) for n in company)),
         "PM pages": (last - last_company, sum(busy.get(n, 0.0) for n in pm)),
