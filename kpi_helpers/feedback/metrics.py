@@ -3,6 +3,7 @@ closed-loop figures, and whether the change against the previous period is outsi
 
 from __future__ import annotations
 
+import logging
 import math
 from functools import lru_cache
 
@@ -12,6 +13,8 @@ import pandas as pd
 from kpi_helpers.feedback.ingest import category
 from kpi_helpers.periods import parse_period, period_of_dates
 from kpi_helpers.stats import Z95, nps_interval, t_interval, t_quantile, wilson_interval
+
+log = logging.getLogger(__name__)
 
 ALL = "all"  # the one period / product of an export without dates / products
 SENTIMENTS = ("positive", "neutral", "negative")
@@ -103,13 +106,18 @@ def score_texts(
 def _score_in_parallel(texts: pd.Series, lang: str, chunk: int, workers: int) -> pd.DataFrame:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     bounds = np.linspace(0, len(texts), workers + 1).astype(int)
     parts = [texts.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(len(parts) - 1, mp_context=spawn) as pool:
-        others = [pool.submit(score_texts, part, lang, chunk) for part in parts[1:]]
-        scored = [score_texts(parts[0], lang, chunk)] + [f.result() for f in others]
+    try:
+        with ProcessPoolExecutor(len(parts) - 1, mp_context=spawn) as pool:
+            others = [pool.submit(score_texts, part, lang, chunk) for part in parts[1:]]
+            scored = [score_texts(parts[0], lang, chunk)] + [f.result() for f in others]
+    except (BrokenProcessPool, OSError) as e:  # e.g. a script without a __main__ guard
+        log.warning("scoring on one process: the others could not start (%s)", e)
+        return score_texts(texts, lang, chunk)
     return pd.concat(scored).reset_index(drop=True)
 
 

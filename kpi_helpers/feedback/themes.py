@@ -383,14 +383,16 @@ def assign_themes(
     known = [w for t in catalogue for w in all_terms(t)]
     found: list[dict] = []
     min_n = max(3, math.ceil(0.005 * len(df)))
+    nonblank = (text != "").to_numpy()
     for lg in ("zh", "en"):
-        part = text[(lang == lg) & (text != "").to_numpy()]
+        in_lang = lang == lg
+        part = text[in_lang & nonblank]
         if len(part) < 20:
             continue
         disc = discover(part, lg, top=3 * top, exclude=known)
         term_hits = index.hits({t: [t] for t in disc["term"]}, whole_words=True)
         for term in disc["term"]:
-            mask = term_hits[term][codes] & (lang == lg)
+            mask = term_hits[term][codes] & in_lang
             if mask.sum() < min_n:
                 continue
             into = _closest(mask, groups)
