@@ -137,7 +137,7 @@ def child(path: Path, workers: int) -> None:
     feedback_tables(df, GROUPINGS)
     feedback_metrics(df)  # period x product x channel
     lap("metrics")
-    themes(df, keywords)
+    themes(df, keywords, workers=workers)
     lap("themes")
     from kpi_helpers.feedback.cache import last_run
 

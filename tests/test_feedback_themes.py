@@ -8,6 +8,7 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -271,3 +272,25 @@ def test_english_discovery_keeps_distinctive_words_of_real_reviews():
     found = set(discover(df["review"], "en", top=20)["term"])
     assert not {"good", "great", "love", "time", "use", "make", "really", "com", "http"} & found
     assert {"sugar", "chocolate"} <= found
+
+
+def test_many_new_comments_matched_on_two_processes_match_as_on_one(monkeypatch, tmp_path):
+    from kpi_helpers.config import CACHE_DIR_ENV
+    from kpi_helpers.feedback import parallel
+    from kpi_helpers.feedback.catalogue import merged_catalogue
+    from kpi_helpers.feedback.themes import catalogue_hits
+
+    monkeypatch.setenv(CACHE_DIR_ENV, "off")
+    texts = np.array(
+        [f"第{i}次下单，app又闪退了" for i in range(30)]
+        + [f"delivery {i} was late again" for i in range(30)]
+        + [f"order {i} fine" for i in range(30)],
+        dtype=object,
+    )
+    catalogue = merged_catalogue([])
+    one = catalogue_hits(texts, catalogue)
+    monkeypatch.setattr(parallel, "PARALLEL_TEXTS", 10)
+    two = catalogue_hits(texts, catalogue, workers=2)
+    assert one.keys() == two.keys() and all((one[k] == two[k]).all() for k in one)
+    keys = {t["key"]: i for i, t in enumerate(catalogue)}
+    assert one[keys["crash"]][:30].all() and not one[keys["crash"]][30:].any()

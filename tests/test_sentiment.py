@@ -207,14 +207,14 @@ def test_speed_at_least_5000_texts_per_cpu_second():
 
 
 def test_many_texts_scored_on_two_processes_score_as_on_one(monkeypatch):
-    from kpi_helpers.feedback import metrics
+    from kpi_helpers.feedback import metrics, parallel
 
     texts = pd.Series(
         ["送餐太慢了，饭都凉了", "very good app, love it", "一般般吧", "keeps logging me out"] * 25
         + [f"第{i}次点餐，味道不错" for i in range(50)],
         dtype="string",
     )
-    monkeypatch.setattr(metrics, "PARALLEL_TEXTS", 10)
+    monkeypatch.setattr(parallel, "PARALLEL_TEXTS", 10)
     two = metrics.score_texts(texts, workers=2)
     pd.testing.assert_frame_equal(two, metrics.score_texts(texts, workers=1))
     assert two["sentiment"].iloc[0] == "negative" and two["sentiment"].iloc[1] == "positive"

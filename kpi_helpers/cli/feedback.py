@@ -88,7 +88,7 @@ def _theme_frames(df: pd.DataFrame, keywords: list[dict]) -> tuple[pd.DataFrame,
         empty = pd.DataFrame(columns=ROW_COLUMNS)
         return pd.DataFrame(columns=THEME_COLUMNS), empty
     texts = texts.assign(lang=comment_lang(texts))
-    defs, matrix = assign_themes(texts, keywords, top=TOP_THEMES)
+    defs, matrix = assign_themes(texts, keywords, top=TOP_THEMES, workers=os.cpu_count() or 1)
     found = summarise(texts, defs, matrix).head(TOP_THEMES).reset_index(drop=True)
     rows = pd.DataFrame(
         {

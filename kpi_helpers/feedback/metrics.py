@@ -3,7 +3,6 @@ closed-loop figures, and whether the change against the previous period is outsi
 
 from __future__ import annotations
 
-import logging
 import math
 from functools import lru_cache
 
@@ -14,13 +13,10 @@ from kpi_helpers.feedback.ingest import category
 from kpi_helpers.periods import parse_period, period_of_dates
 from kpi_helpers.stats import Z95, nps_interval, t_interval, t_quantile, wilson_interval
 
-log = logging.getLogger(__name__)
-
 ALL = "all"  # the one period / product of an export without dates / products
 SENTIMENTS = ("positive", "neutral", "negative")
 DEFAULT_BY = ("period", "product", "channel")
 SENTIMENT_CHUNK = 50_000
-PARALLEL_TEXTS = 200_000  # new texts worth starting more processes for (seconds of scoring)
 # data_source metric -> (column of feedback_metrics, factor to the KPI's unit)
 KPI_METRICS = {"nps": ("nps", 1.0), "csat": ("csat", 100.0), "ces": ("ces", 1.0)}
 KPI_METRICS["resolved_14d"] = ("resolved_14d", 100.0)
@@ -86,39 +82,21 @@ def score_texts(
 ) -> pd.DataFrame:
     """score_sentiment in chunks (memory stays flat on a million texts), index 0..n-1.
 
-    With `workers` > 1 and at least PARALLEL_TEXTS texts, the texts are split into that many
-    parts: this process scores the first while spawned processes score the others (each text's
-    score does not depend on the others, so the result is the same).
+    With `workers` > 1 many texts are scored in parts on that many processes (parallel.split_map).
     """
+    from kpi_helpers.feedback.parallel import split_map
     from kpi_helpers.feedback.sentiment import score_sentiment
 
     texts = texts.reset_index(drop=True)
-    if workers > 1 and len(texts) >= PARALLEL_TEXTS:
-        return _score_in_parallel(texts, lang, chunk, workers)
+    if workers > 1:
+        parts = split_map(score_texts, texts, workers, lang, chunk)
+        return pd.concat(parts).reset_index(drop=True)
     parts = [
         score_sentiment(texts.iloc[i : i + chunk], lang=lang) for i in range(0, len(texts), chunk)
     ]
     if not parts:
         return pd.DataFrame({"sentiment": pd.Series([], dtype="object"), "sentiment_score": []})
     return pd.concat(parts).reset_index(drop=True)
-
-
-def _score_in_parallel(texts: pd.Series, lang: str, chunk: int, workers: int) -> pd.DataFrame:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    bounds = np.linspace(0, len(texts), workers + 1).astype(int)
-    parts = [texts.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    spawn = multiprocessing.get_context("spawn")
-    try:
-        with ProcessPoolExecutor(len(parts) - 1, mp_context=spawn) as pool:
-            others = [pool.submit(score_texts, part, lang, chunk) for part in parts[1:]]
-            scored = [score_texts(parts[0], lang, chunk)] + [f.result() for f in others]
-    except (BrokenProcessPool, OSError) as e:  # e.g. a script without a __main__ guard
-        log.warning("scoring on one process: the others could not start (%s)", e)
-        return score_texts(texts, lang, chunk)
-    return pd.concat(scored).reset_index(drop=True)
 
 
 def _column(df: pd.DataFrame, name: str, dtype: str = "float64") -> pd.Series:

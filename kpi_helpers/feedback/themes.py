@@ -316,29 +316,40 @@ def _joins(term: str, lang: str, mask: np.ndarray, group: dict) -> bool:
     return bool(both >= COOCCUR * min(mask.sum(), group["mask"].sum()))
 
 
-def catalogue_hits(uniques, catalogue: list[dict], index: TextIndex) -> dict[int, np.ndarray]:
-    """For each theme of the catalogue (by position), which distinct texts carry it: remembered
-    per text in the feedback cache, matched (index.hits) only for texts it does not know."""
-    from kpi_helpers.feedback.cache import cached, catalogue_version, text_keys
+def _catalogue_keys(texts: np.ndarray, catalogue: list[dict]) -> np.ndarray:
+    """Per text, the _SEP-joined keys of the catalogue themes it carries ("" for none)."""
     from kpi_helpers.feedback.catalogue import all_terms
 
     groups = {i: all_terms(t) for i, t in enumerate(catalogue)}
+    index = TextIndex(texts)
+    found = index.hits(groups)
+    matrix = np.column_stack([found[i] for i in groups] or [np.zeros(index.n, dtype=bool)])
+    combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    names = np.array(
+        [_SEP.join(t["key"] for t, on in zip(catalogue, c, strict=False) if on) for c in combos],
+        dtype=object,
+    )
+    return names[inverse.reshape(-1)]
+
+
+def catalogue_hits(
+    uniques, catalogue: list[dict], index: TextIndex | None = None, workers: int = 1
+) -> dict[int, np.ndarray]:
+    """For each theme of the catalogue (by position), which distinct texts carry it: remembered
+    per text in the feedback cache, matched only for texts it does not know (on `workers`
+    processes when they are many)."""
+    from kpi_helpers.feedback.cache import cached, catalogue_version, text_keys
+    from kpi_helpers.feedback.catalogue import all_terms
+    from kpi_helpers.feedback.parallel import split_map
+
+    groups = {i: all_terms(t) for i, t in enumerate(catalogue)}
     if any(_SEP in t["key"] for t in catalogue):  # keys could not be stored: match every text
-        return index.hits(groups)
+        return (index or TextIndex(uniques)).hits(groups)
 
     def compute(positions: np.ndarray) -> pd.DataFrame:
-        part = index if len(positions) == index.n else TextIndex(np.asarray(uniques)[positions])
-        found = part.hits(groups)
-        matrix = np.column_stack([found[i] for i in groups] or [np.zeros(part.n, dtype=bool)])
-        combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
-        names = np.array(
-            [
-                _SEP.join(t["key"] for t, on in zip(catalogue, c, strict=False) if on)
-                for c in combos
-            ],
-            dtype=object,
-        )
-        return pd.DataFrame({"themes": names[inverse.reshape(-1)]})
+        texts = np.asarray(uniques, dtype=object)[positions]
+        parts = split_map(_catalogue_keys, texts, workers, catalogue)
+        return pd.DataFrame({"themes": np.concatenate(parts) if parts else texts})
 
     keys = text_keys(uniques, salt="themes")
     stored = cached("themes", catalogue_version(catalogue), keys, compute, {"themes": "object"})
@@ -356,7 +367,11 @@ _SEP = "\x1f"  # between the theme keys of one text in the cache
 
 
 def assign_themes(
-    df: pd.DataFrame, keywords: list[dict] | str | Path | None = None, *, top: int = 15
+    df: pd.DataFrame,
+    keywords: list[dict] | str | Path | None = None,
+    *,
+    top: int = 15,
+    workers: int = 1,
 ) -> tuple[list[dict], np.ndarray]:
     """Themes of the rows of df (column `text`, ideally `lang`) and which rows carry each.
 
@@ -378,7 +393,7 @@ def assign_themes(
     codes, uniques = pd.factorize(text)
     index = TextIndex(uniques)
     catalogue = merged_catalogue(keywords)
-    hits = catalogue_hits(uniques, catalogue, index)
+    hits = catalogue_hits(uniques, catalogue, index, workers)
     groups = [dict(t, mask=hits[i][codes]) for i, t in enumerate(catalogue)]
     known = [w for t in catalogue for w in all_terms(t)]
     found: list[dict] = []
@@ -425,6 +440,7 @@ def themes(
     top: int = 15,
     cadence: str = "quarter",
     examples: bool = True,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """The `top` largest themes over all comments of df, whatever their language.
 
@@ -434,6 +450,7 @@ def themes(
         keywords: themes the company names (load_keywords result or a keywords.yaml path),
             merged with the shipped catalogue.
         examples: pick each theme's typical comments (`examples`; else left empty).
+        workers: processes that may match many new comments against the catalogue.
     Returns: one row per theme, largest first; see theme_stats.THEME_COLUMNS.
     """
     from kpi_helpers.feedback.metrics import add_period
@@ -445,5 +462,5 @@ def themes(
     if "period" not in texts:
         texts = add_period(texts, cadence)
     texts = texts.assign(lang=comment_lang(texts))
-    defs, matrix = assign_themes(texts, keywords, top=top)
+    defs, matrix = assign_themes(texts, keywords, top=top, workers=workers)
     return summarise(texts, defs, matrix, examples).head(top).reset_index(drop=True)

@@ -79,12 +79,14 @@ def feedback_view(
     top_themes: int = 12,
     analysed: pd.DataFrame | None = None,
     examples: bool = True,
+    workers: int = 1,
 ) -> FeedbackView:
     """Metrics per period (with intervals and noise flags), per product this period, volume per
     channel and period, and themes of this and the previous period's comments.
 
     With `analysed` (feedback.analysis.analyse_rows of ds.feedback) no comment is scored again;
-    without `examples` the themes come without their typical comments.
+    without `examples` the themes come without their typical comments; `workers` processes
+    may match many new comments against the theme catalogue.
     """
     rows = feedback_until(ds, period, pm, analysed=analysed)
     if analysed is None:

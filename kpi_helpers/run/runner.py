@@ -85,7 +85,8 @@ def _handover(ds: Dataset, period: str, workers: int = 1) -> Handover | None:
         results = period_results(ds, period, analyse=True, workers=workers)
         company = None
         if results.feedback_analysed is not None:
-            company = feedback_view(ds, period, analysed=results.feedback_analysed)
+            analysed = results.feedback_analysed
+            company = feedback_view(ds, period, analysed=analysed, workers=workers)
     except Exception as e:  # the notebooks will say it in their own words
         log.debug("the period's results were left to the notebooks: %s", e)
         return None
