@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import nbformat
+
 from kpi_helpers import __version__
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.dataset import Dataset
@@ -24,6 +26,7 @@ from kpi_helpers.publish.workbook import workbook_file_name, workbook_tables, wr
 from kpi_helpers.report.i18n import t
 from kpi_helpers.report.summary import executive_summary
 from kpi_helpers.run.dask import execute_jobs_dask
+from kpi_helpers.run.keys import run_keys
 from kpi_helpers.run.packs import write_packs
 from kpi_helpers.run.plan import NotebookFailed, NotebookJob, NotebookResult, plan_run
 from kpi_helpers.run.pool import execute_jobs
@@ -39,38 +42,41 @@ class RunSummary:
     seconds: float
 
 
-def _job_key(job: NotebookJob, inputs: dict[str, str]) -> str:
-    """Everything a page depends on; equal keys mean re-running would give the same page."""
-    return publish.digest_of(
-        {
-            "notebook": publish.sha256_file(job.notebook),
-            "parameters": job.parameters,
-            "title": job.title,
-            "inputs": inputs,
-            "code": publish.code_digest(),
-            "versions": publish.versions(),
-        }
-    )
-
-
 def _reuse_unchanged(
-    jobs: list[NotebookJob], keys: dict[str, str], target: Path, build: Path
+    jobs: list[NotebookJob],
+    keys: dict[str, str],
+    target: Path,
+    build: Path,
+    page: publish.PageContext,
 ) -> dict[str, NotebookResult]:
-    """Copy into the build the pages of the published run whose key is unchanged."""
+    """Take into the build the pages of the published run whose key is unchanged.
+
+    The executed notebook is copied; the page is exported again from it with this run's page
+    context, so its header and footer (date made, data digest) are this run's like every other
+    page's. A page whose notebook cannot be read or exported is run again instead.
+    """
     previous = publish.read_manifest(target) or {}
     before = {n.get("name"): n for n in previous.get("notebooks", [])}
     reused = {}
     for job in jobs:
         old = before.get(job.name) or {}
-        files = (job.html, job.executed)
         if old.get("key") != keys[job.name] or old.get("status") not in ("ok", "reused"):
             continue
-        if not all((target / f).is_file() for f in files):
+        if not all((target / f).is_file() for f in (job.html, job.executed)):
             continue
-        for f in files:
+        started = time.perf_counter()
+        try:
+            nb = nbformat.read(target / job.executed, as_version=4)
+            html = publish.export_report(nb, job.title, page, job.depth, job.html)
+        except Exception as e:  # a damaged notebook: run it again
+            log.warning("cannot reuse %s (%s); running it again", job.html, e)
+            continue
+        for f in (job.html, job.executed):
             (build / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(target / f, build / f)
-        reused[job.name] = NotebookResult(job.name, "reused")
+        shutil.copy2(target / job.executed, build / job.executed)
+        (build / job.html).write_text(html, encoding="utf-8")
+        seconds = time.perf_counter() - started
+        reused[job.name] = NotebookResult(job.name, "reused", export_seconds=seconds)
     return reused
 
 
@@ -82,7 +88,12 @@ def _log_result(result: NotebookResult, extra: dict | None = None) -> None:
             "FAILED  %-28s %6.1f s  %s%s", result.name, seconds, result.error, where, extra=extra
         )
     elif result.status == "reused":
-        log.info("reused  %-28s      -    inputs unchanged", result.name, extra=extra)
+        log.info(
+            "reused  %-28s %6.1f s  inputs unchanged, page exported again",
+            result.name,
+            seconds,
+            extra=extra,
+        )
     else:
         log.info("ok      %-28s %6.1f s", result.name, seconds, extra=extra)
 
@@ -288,9 +299,10 @@ def run_reports(
     inputs = dict(sorted(ds.table_sha256.items())) or {
         path.name: publish.sha256_file(path) for _, path in sorted(ds.files.items())
     }
-    keys = {job.name: _job_key(job, inputs) for job in jobs}
     workers = workers or os.cpu_count() or 1
     chromium = find_chromium() if pdf else None  # missing: stop before any notebook runs
+    once = period_results(ds, period)  # for the pages' keys, the index page and the workbook
+    keys = run_keys(ds, jobs, inputs, once, NOTEBOOKS_DIR)
     created = datetime.now().astimezone().replace(microsecond=0)
     made = {
         "created": created.strftime("%Y-%m-%d %H:%M"),
@@ -330,7 +342,7 @@ def run_reports(
             parent.mkdir(exist_ok=True)
             publish.remove_leftovers(parent, name)
         with publish.build_folder(parent, name) as build:
-            done = {} if force else _reuse_unchanged(jobs, keys, target, build)
+            done = {} if force else _reuse_unchanged(jobs, keys, target, build, page)
             todo = [job for job in jobs if job.name not in done]
             log.info(
                 "run %s: %d notebooks, data %s, language %s",
@@ -371,7 +383,6 @@ def run_reports(
             if kept:
                 manifest["kept"] = [job.html for job in kept]
             summary_started = time.perf_counter()
-            once = period_results(ds, period)  # for the index page and the workbook alike
             summary = executive_summary(ds, period, lang, once)
             manifest["summary"] = manifest_summary(summary.company, page.company, lang)
             publish.write_json(build / "manifest.json", manifest)
