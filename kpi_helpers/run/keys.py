@@ -78,12 +78,9 @@ def group_digests(frame: pd.DataFrame | None, column: str) -> dict[str, str]:
     return out
 
 
-def rows_digest(frame: pd.DataFrame | None, mask) -> str:
-    """Digest of the rows of `frame` that `mask` keeps ("" when there is no frame)."""
-    if frame is None:
-        return ""
-    keep = np.asarray(mask, dtype=bool)
-    return _digest(_row_hashes(frame)[keep])
+def rows_digest(hashes: np.ndarray, mask) -> str:
+    """Digest of the rows whose `_row_hashes` are `hashes` that `mask` keeps."""
+    return _digest(hashes[np.asarray(mask, dtype=bool)])
 
 
 def _pick(digests: dict[str, str], values: Iterable) -> list:
@@ -111,51 +108,61 @@ def history_totals(ds: Dataset, results: PeriodResults) -> dict[str, pd.DataFram
     return out
 
 
-def _english_names(pairs: Iterable[tuple[str, object]], wanted: set[str]) -> dict[str, str]:
-    """The last non-empty English name given for each wanted value (as the report registers)."""
+def _english_names(pairs: Iterable[tuple[str, object]]) -> dict[str, str]:
+    """The last non-empty English name given for each value (as the report registers them)."""
     names = {}
     for value, name in pairs:
-        if value in wanted and isinstance(name, str) and name.strip():
+        if isinstance(name, str) and name.strip():
             names[value] = name.strip()
     return names
 
 
-def _unit_names(kpis: pd.DataFrame, units: set[str]) -> dict[str, str]:
+def unit_names(kpis: pd.DataFrame) -> dict[str, str]:
+    """unit -> its English form, from any row of kpis.csv (column unit_en)."""
     if "unit_en" not in kpis or "unit" not in kpis:
         return {}
-    pairs = (
+    return _english_names(
         (u.strip(), e)
         for u, e in zip(kpis["unit"], kpis["unit_en"], strict=True)
         if isinstance(u, str)
     )
-    return _english_names(pairs, units)
 
 
-def _product_names(people: pd.DataFrame, products: set[str]) -> dict[str, str]:
+def product_names(people: pd.DataFrame) -> dict[str, str]:
+    """product -> its English name, from any row of people.csv (column products_en)."""
     if "products_en" not in people or "products" not in people:
         return {}
-    pairs = (
+    return _english_names(
         (p, n)
         for ps, ns in zip(people["products"], people["products_en"], strict=True)
         if isinstance(ns, (list, tuple))
         for p, n in zip(_products(ps), ns, strict=False)
     )
-    return _english_names(pairs, products)
 
 
-def _company_mean_360(reviews: pd.DataFrame, period: str) -> pd.DataFrame:
-    """The company's mean 360 score per dimension and role in the period."""
+def mean_360_shown(reviews: pd.DataFrame, period: str) -> dict[str, list[dict]]:
+    """pm_id -> the company's mean 360 score of the period for each dimension and rater role
+    the PM is rated in (the means their page shows beside their own)."""
     now = reviews[reviews["period"] == period]
-    return now.groupby(["dimension", "rater_role"], dropna=False)["score"].mean().reset_index()
+    keys = ["dimension", "rater_role"]
+    means = now.groupby(keys, dropna=False)["score"].mean().rename("company_mean").reset_index()
+    rated = now[["pm_id", *keys]].drop_duplicates().merge(means, on=keys)
+    rated = rated.sort_values(["pm_id", *keys], kind="stable")
+    return {
+        str(pm): group[[*keys, "company_mean"]].to_dict("records")
+        for pm, group in rated.groupby("pm_id", sort=False)
+    }
 
 
-def _rank(totals: pd.DataFrame, pm_id: str) -> list:
-    """[rank, N] as the page's headline counts them."""
-    ranked = totals.dropna(subset=["total"])
-    row = totals[totals["pm_id"] == pm_id]
-    if row.empty or pd.isna(row["total"].iloc[0]):
-        return [None, len(ranked)]
-    return [int((ranked["total"] > row["total"].iloc[0]).sum()) + 1, len(ranked)]
+def ranks(totals: pd.DataFrame) -> dict[str, list]:
+    """pm_id -> [rank, N] as a PM page's headline counts them (rank None without a total)."""
+    scored = totals["total"].notna()
+    rank = totals["total"].rank(method="min", ascending=False)
+    n = int(scored.sum())
+    return {
+        str(pm): [int(r) if ok else None, n]
+        for pm, r, ok in zip(totals["pm_id"], rank, scored, strict=True)
+    }
 
 
 def keywords_digest(ds: Dataset) -> str:
@@ -205,9 +212,16 @@ def pm_digests(
         "effect": group_digests(results.review.effect, "pm_id"),
     }
     trend = {p: group_digests(totals, "pm_id") for p, totals in history.items()}
-    means = _company_mean_360(ds.reviews, period)
-    reviews_now = ds.reviews[ds.reviews["period"] == period]
+    means = mean_360_shown(ds.reviews, period)
+    rank = ranks(ev.totals)
     findings, proposal = results.review.findings, results.review.proposal
+    finding_hashes, proposal_hashes = _row_hashes(findings), _row_hashes(proposal)
+    finding_pms, finding_kpis = (
+        findings["pm_id"].astype("string"),
+        findings["kpi_id"].astype("string"),
+    )
+    proposal_kpis = proposal["kpi_id"].astype("string")
+    units_en, products_en = unit_names(ds.kpis), product_names(ds.people)
     shared = {
         "company": company_digest(ds, inputs),
         "keywords": keywords_digest(ds),
@@ -219,19 +233,21 @@ def pm_digests(
         "next_period": results.review.next_period,
         "checkins_period": current_period(ds.checkins, ds.periods, ds.company.cadence),
     }
-    people = ds.people.set_index("pm_id", drop=False)
+    kpis = ds.kpis.astype({"kpi_id": "string", "owner": "string"})
+    owned = {str(o): set(g) for o, g in kpis.groupby("owner")["kpi_id"]}
+    units_of = {str(k): set(g.dropna()) for k, g in kpis.groupby("kpi_id")["unit"]}
+    team = ds.people["team"] if "team" in ds.people else pd.Series(None, index=ds.people.index)
+    people = {
+        str(pm): (set(_products(ps)), t if isinstance(t, str) else None)
+        for pm, ps, t in zip(ds.people["pm_id"], ds.people["products"], team, strict=True)
+    }
     out = {}
     for pm in pm_ids:
-        kpi_ids = set(ds.kpis.loc[ds.kpis["owner"] == pm, "kpi_id"].astype(str))
-        products = set(_products(people.loc[pm, "products"])) if pm in people.index else set()
-        team = people.loc[pm, "team"] if pm in people.index and "team" in people else None
-        scopes = (
-            kpi_ids | products | {"company"} | ({str(team)} if isinstance(team, str) else set())
-        )
-        units = set(ds.kpis.loc[ds.kpis["kpi_id"].astype(str).isin(kpi_ids), "unit"].dropna())
-        rated = reviews_now.loc[reviews_now["pm_id"] == pm, ["dimension", "rater_role"]]
-        mine_means = means.merge(rated.drop_duplicates(), on=["dimension", "rater_role"])
-        about = (findings["pm_id"] == pm) | findings["kpi_id"].astype("string").isin(kpi_ids)
+        kpi_ids = owned.get(pm, set())
+        products, team_name = people.get(pm, (set(), None))
+        scopes = kpi_ids | products | {"company"} | ({team_name} if team_name else set())
+        units = {str(u).strip() for k in kpi_ids for u in units_of.get(k, ())}
+        about = ((finding_pms == pm) | finding_kpis.isin(kpi_ids)).fillna(False)
         raw_rows = {
             "people": _pick(raw["people"], [pm]),
             "reviews": _pick(raw["reviews"], [pm]),
@@ -244,15 +260,13 @@ def pm_digests(
         }
         computed = {name: digests.get(pm) for name, digests in by_pm.items()}
         computed.update(
-            rank=_rank(ev.totals, pm),
-            findings=rows_digest(findings, about.fillna(False)),
-            proposal_kpis=rows_digest(
-                proposal, proposal["kpi_id"].astype("string").isin(kpi_ids).fillna(False)
-            ),
+            rank=rank.get(pm),
+            findings=rows_digest(finding_hashes, about),
+            proposal_kpis=rows_digest(proposal_hashes, proposal_kpis.isin(kpi_ids).fillna(False)),
             history=[[p, digests.get(pm)] for p, digests in trend.items()],
-            mean_360=mine_means.to_dict("records"),
-            unit_names=_unit_names(ds.kpis, {str(u).strip() for u in units}),
-            product_names=_product_names(ds.people, products),
+            mean_360=means.get(pm, []),
+            unit_names={u: units_en.get(u) for u in sorted(units)},
+            product_names={p: products_en.get(p) for p in sorted(products)},
         )
         out[pm] = digest_of({"shared": shared, "raw": raw_rows, "computed": computed})
     return out
