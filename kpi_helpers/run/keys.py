@@ -38,7 +38,8 @@ from kpi_helpers.periods import parse_period, sort_periods
 from kpi_helpers.publish.html import code_digest, digest_of, sha256_file, versions
 from kpi_helpers.run.plan import NotebookJob
 
-# Input tables and the column that says whose a row is, through the PM's (kind, values).
+# Input tables and the column that ties a row to a PM: their pm_id, one of their KPIs, one of
+# their products, or an event's scope (a KPI, product, team or `company`).
 RAW_TABLES = {
     "people": "pm_id",
     "kpis": "kpi_id",
@@ -305,9 +306,13 @@ def run_keys(
 ) -> dict[str, str]:
     """job name -> reuse key: per-PM keys for the product's PM notebook, all inputs otherwise."""
     every = {**inputs, "keywords.yaml": keywords_digest(ds)}
-    pm_jobs = [j for j in jobs if j.pm_id and is_product_notebook(j.notebook, product_notebooks)]
-    digests = pm_digests(ds, results, [j.pm_id for j in pm_jobs], inputs) if pm_jobs else {}
+    pm_jobs = {
+        j.name: j.pm_id
+        for j in jobs
+        if j.pm_id and is_product_notebook(j.notebook, product_notebooks)
+    }
+    digests = pm_digests(ds, results, list(pm_jobs.values()), inputs) if pm_jobs else {}
     return {
-        job.name: job_key(job, every, digests.get(job.pm_id) if job in pm_jobs else None)
+        job.name: job_key(job, every, digests[pm_jobs[job.name]] if job.name in pm_jobs else None)
         for job in jobs
     }
