@@ -149,3 +149,12 @@ def test_a_changed_company_yaml_rebuilds_every_page(copy):
     run(data, out)
     assert set(statuses(out).values()) == {"ok"}
     assert "示例科技有限公司" in page(out, "pm02")
+
+
+@pytest.mark.slow
+def test_a_page_whose_kept_notebook_is_damaged_is_run_again(copy):
+    data, out = copy
+    (out / PERIOD / "executed" / f"{PM02}.ipynb").write_text("{not json", encoding="utf-8")
+    run(data, out)
+    assert rebuilt(out) == {PM02}
+    assert "排名第 2" in page(out, "pm02")
