@@ -140,3 +140,14 @@ def test_group_digests_keep_file_order_and_tell_groups_apart(data):
     assert len(set(by_kpi.values())) == 6
     flipped = group_digests(ds.actuals.iloc[::-1], "kpi_id")
     assert flipped["K01"] != by_kpi["K01"]  # the same rows in another order
+
+
+def test_without_the_periods_results_every_page_keeps_the_all_inputs_key(data):
+    ds = load_dataset(data)
+    jobs = plan_run(ds, PERIOD, "zh", ["pm01", "pm02"], NOTEBOOKS_DIR)
+    inputs = {path.name: sha256_file(path) for _, path in sorted(ds.files.items())}
+    before = run_keys(ds, jobs, inputs, None, NOTEBOOKS_DIR)
+    edit(data / "actuals.csv", "2026-Q2,K01,11800,", "2026-Q2,K01,12000,")
+    inputs = {path.name: sha256_file(path) for _, path in sorted(ds.files.items())}
+    after = run_keys(load_dataset(data), jobs, inputs, None, NOTEBOOKS_DIR)
+    assert {name for name in before if before[name] != after[name]} == set(before)

@@ -301,15 +301,16 @@ def run_keys(
     ds: Dataset,
     jobs: list[NotebookJob],
     inputs: dict[str, str],
-    results: PeriodResults,
+    results: PeriodResults | None,
     product_notebooks: Path,
 ) -> dict[str, str]:
-    """job name -> reuse key: per-PM keys for the product's PM notebook, all inputs otherwise."""
+    """job name -> reuse key: per-PM keys for the product's PM notebook, all inputs otherwise
+    (and for every page when the period's results could not be computed: `results` None)."""
     every = {**inputs, "keywords.yaml": keywords_digest(ds)}
     pm_jobs = {
         j.name: j.pm_id
         for j in jobs
-        if j.pm_id and is_product_notebook(j.notebook, product_notebooks)
+        if results is not None and j.pm_id and is_product_notebook(j.notebook, product_notebooks)
     }
     digests = pm_digests(ds, results, list(pm_jobs.values()), inputs) if pm_jobs else {}
     return {

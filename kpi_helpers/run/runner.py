@@ -16,7 +16,7 @@ from kpi_helpers import __version__
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.urls import url_for_workers
-from kpi_helpers.engine.results import period_results
+from kpi_helpers.engine.results import PeriodResults, period_results
 from kpi_helpers.publish import html as publish
 from kpi_helpers.publish import languages
 from kpi_helpers.publish.archive import manifest_summary, write_archive
@@ -78,6 +78,16 @@ def _reuse_unchanged(
         seconds = time.perf_counter() - started
         reused[job.name] = NotebookResult(job.name, "reused", export_seconds=seconds)
     return reused
+
+
+def _results(ds: Dataset, period: str) -> PeriodResults | None:
+    """The period's results for the pages' keys; None when they cannot be computed (every page
+    then gets the every-input key, and the notebooks show the problem in their own cells)."""
+    try:
+        return period_results(ds, period)
+    except Exception as e:
+        log.debug("the pages' keys hold every input: %s", e)
+        return None
 
 
 def _log_result(result: NotebookResult, extra: dict | None = None) -> None:
@@ -301,7 +311,7 @@ def run_reports(
     }
     workers = workers or os.cpu_count() or 1
     chromium = find_chromium() if pdf else None  # missing: stop before any notebook runs
-    once = period_results(ds, period)  # for the pages' keys, the index page and the workbook
+    once = _results(ds, period)  # for the pages' keys, the index page and the workbook
     keys = run_keys(ds, jobs, inputs, once, NOTEBOOKS_DIR)
     created = datetime.now().astimezone().replace(microsecond=0)
     made = {
@@ -383,6 +393,7 @@ def run_reports(
             if kept:
                 manifest["kept"] = [job.html for job in kept]
             summary_started = time.perf_counter()
+            once = once or period_results(ds, period)  # a data problem is raised here
             summary = executive_summary(ds, period, lang, once)
             manifest["summary"] = manifest_summary(summary.company, page.company, lang)
             publish.write_json(build / "manifest.json", manifest)
