@@ -11,8 +11,10 @@ Until notebooks/ holds the six notebooks, the stand-ins in tests/fixtures/notebo
 
 Then the incremental re-run: one actual of one PM's KPI is changed in the run's copy of the
 data (bench/out/run/data/) and the period is run again without --force over the published
-reports; printed are the pages rebuilt and reused (company, the changed PM, the other PMs) and
-the time, against the full run above. A re-run with nothing changed is timed too.
+reports; printed are the pages rebuilt and reused (company, the changed PM, the other PMs), the
+time (and the part spent exporting the reused pages again), whether the change moved any other
+PM's rank (which rebuilds that PM's page too), against the full run above. A re-run with
+nothing changed is timed too. `--skip-naive` leaves out the naive run (the slow part).
 The feedback cache is bench/out/run/cache/, empty at the start (ours fills it, naive reads it).
 """
 
@@ -106,12 +108,24 @@ def _rebuilt(summary, changed_pm: str) -> dict[str, tuple[int, int]]:
     return {name: (n[0], n[1]) for name, n in groups.items()}
 
 
+def ranks(data: Path, period: str) -> dict[str, int]:
+    """Each scored PM's rank among the PMs of the period, as a PM page's headline counts it."""
+    from kpi_helpers.data.load import load_dataset
+    from kpi_helpers.engine.evaluation import evaluate_period
+
+    totals = evaluate_period(load_dataset(data), period).totals.dropna(subset=["total"])
+    return {
+        str(pm): int((totals["total"] > total).sum()) + 1
+        for pm, total in zip(totals["pm_id"], totals["total"], strict=True)
+    }
+
+
 def incremental(data: Path, period: str, pm_ids, args, notebooks: Path, full: float) -> None:
     """Re-run unchanged, then after one changed actual, over the published reports in OUT/ours."""
     from kpi_helpers.data.load import load_dataset
     from kpi_helpers.run.runner import run_reports
 
-    def rerun(label: str, changed_pm: str) -> None:
+    def rerun(label: str, changed_pm: str):
         summary = run_reports(
             load_dataset(data),
             period,
@@ -126,18 +140,39 @@ def incremental(data: Path, period: str, pm_ids, args, notebooks: Path, full: fl
             sys.exit(f"re-run failed: {', '.join(failed)}")
         groups = _rebuilt(summary, changed_pm)
         rebuilt = sum(g[0] for g in groups.values())
+        export = sum(r.export_seconds for r in summary.results if r.status == "reused")
         print(
             f"{label}: {rebuilt} of {len(summary.jobs)} pages rebuilt, "
-            f"{len(summary.jobs) - rebuilt} reused, {summary.seconds:.1f} s "
-            f"against {full:.1f} s for the full run ({summary.seconds / full:.0%})"
+            f"{len(summary.jobs) - rebuilt} reused ({export:.1f} s exporting them again), "
+            f"{summary.seconds:.1f} s against {full:.1f} s for the full run "
+            f"({summary.seconds / full:.0%}), load average {os.getloadavg()[0]:.1f}"
         )
         for name, (made, kept) in groups.items():
             print(f"  {name:<10} {made:4d} rebuilt {kept:4d} reused")
+        return summary
 
     rerun("re-run, nothing changed", "")
+    before = ranks(data, period)
     pm_id, kpi_id, old, new = change_one_actual(data, period)
+    after = ranks(data, period)
     print(f"changed the {period} actual of {kpi_id} ({pm_id}) from {old} to {new}")
-    rerun("re-run, one actual changed", pm_id)
+    moved = {pm: (before.get(pm), rank) for pm, rank in after.items() if before.get(pm) != rank}
+    moved.pop(pm_id, None)
+    print(
+        "other PMs whose rank moved: "
+        + (", ".join(f"{pm} {a} -> {b}" for pm, (a, b) in sorted(moved.items())) or "none")
+    )
+    summary = rerun("re-run, one actual changed", pm_id)
+    others = sorted(
+        job.pm_id
+        for job, result in zip(summary.jobs, summary.results, strict=True)
+        if job.pm_id and job.pm_id != pm_id and result.status != "reused"
+    )
+    unexplained = sorted(set(others) - set(moved))
+    print(
+        f"other PMs' pages rebuilt: {', '.join(others) or 'none'}"
+        + (f" (not by a rank move: {', '.join(unexplained)})" if unexplained else "")
+    )
 
 
 def main() -> None:
@@ -152,6 +187,7 @@ def main() -> None:
     ap.add_argument("--pm", default="all")
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--lang", default="zh")
+    ap.add_argument("--skip-naive", action="store_true", help="leave out the naive run")
     args = ap.parse_args()
 
     notebooks = _notebooks_dir(args.notebooks)
@@ -181,20 +217,20 @@ def main() -> None:
     for r in summary.results:
         print(f"  ours  {r.name:<28} {r.execute_seconds:6.1f} s + {r.export_seconds:5.1f} s")
 
-    print("naive: papermill CLI + jupyter nbconvert --no-input, one after the other")
-    jobs = plan_run(ds, period, args.lang, pm_ids, notebooks)
-    start = time.perf_counter()
-    naive = _naive(jobs, OUT / "naive")
-    naive_total = time.perf_counter() - start
-
     print()
-    print(f"{len(jobs)} notebooks")
+    print(f"{len(summary.jobs)} notebooks")
     print(f"ours : {summary.seconds:7.1f} s wall (whole run, publish included)")
-    print(
-        f"naive: {naive_total:7.1f} s wall "
-        f"(execute {sum(t[1] for t in naive):.1f} s, export {sum(t[2] for t in naive):.1f} s)"
-    )
-    print(f"ratio: naive / ours = {naive_total / summary.seconds:.2f}")
+    if not args.skip_naive:
+        print("naive: papermill CLI + jupyter nbconvert --no-input, one after the other")
+        jobs = plan_run(ds, period, args.lang, pm_ids, notebooks)
+        start = time.perf_counter()
+        naive = _naive(jobs, OUT / "naive")
+        naive_total = time.perf_counter() - start
+        print(
+            f"naive: {naive_total:7.1f} s wall "
+            f"(execute {sum(t[1] for t in naive):.1f} s, export {sum(t[2] for t in naive):.1f} s)"
+        )
+        print(f"ratio: naive / ours = {naive_total / summary.seconds:.2f}")
     print(f"machine: load average {os.getloadavg()[0]:.1f} at the end")
 
     print()

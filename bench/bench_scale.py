@@ -129,10 +129,11 @@ class StageClock(logging.Handler):
     def handover_seconds(self) -> float:
         """Seconds the run took, before any notebook, for the period's results and the
         feedback analysis it hands to the kernels (their own log line)."""
-        for r in self.records:
-            if r.msg.startswith("period results and"):
-                return float(r.args[-1])
-        return 0.0
+        return sum(
+            float(r.args[-1])
+            for r in self.records
+            if r.msg.startswith("period results computed") or "rows analysed in" in r.msg
+        )
 
     def pdf_started(self) -> float | None:
         for r in self.records:

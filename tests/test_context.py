@@ -108,11 +108,11 @@ def test_a_kernel_takes_the_runs_results_and_feedback_for_its_period(
     from kpi_helpers.report import sections
     from kpi_helpers.report.context import Handover
     from kpi_helpers.report.feedback_view import feedback_view, report_view
-    from kpi_helpers.run.runner import _handover
+    from kpi_helpers.run.runner import _handover, _results
 
     monkeypatch.setenv(REUSE_DATA_ENV, "1")
     ds = load_dataset(tiny_data)
-    handover = _handover(ds, "2026-Q2")
+    handover = _handover(ds, "2026-Q2", _results(ds, "2026-Q2"))
     assert isinstance(handover, Handover) and handover.results.feedback_analysed is not None
     handed = tmp_path / "dataset.pickle"
     handed.write_bytes(pickle.dumps((folder_fingerprint(tiny_data), ds, handover)))

@@ -6,15 +6,18 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+
+import nbformat
 
 from kpi_helpers import __version__
 from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.urls import url_for_workers
-from kpi_helpers.engine.results import period_results
+from kpi_helpers.engine.results import PeriodResults, period_results
+from kpi_helpers.feedback.analysis import analyse_rows
 from kpi_helpers.publish import html as publish
 from kpi_helpers.publish import languages
 from kpi_helpers.publish.archive import manifest_summary, write_archive
@@ -26,6 +29,7 @@ from kpi_helpers.report.feedback_view import feedback_view
 from kpi_helpers.report.i18n import t
 from kpi_helpers.report.summary import executive_summary
 from kpi_helpers.run.dask import execute_jobs_dask
+from kpi_helpers.run.keys import run_keys
 from kpi_helpers.run.packs import write_packs
 from kpi_helpers.run.plan import NotebookFailed, NotebookJob, NotebookResult, plan_run
 from kpi_helpers.run.pool import execute_jobs
@@ -41,62 +45,79 @@ class RunSummary:
     seconds: float
 
 
-def _job_key(job: NotebookJob, inputs: dict[str, str]) -> str:
-    """Everything a page depends on; equal keys mean re-running would give the same page."""
-    return publish.digest_of(
-        {
-            "notebook": publish.sha256_file(job.notebook),
-            "parameters": job.parameters,
-            "title": job.title,
-            "inputs": inputs,
-            "code": publish.code_digest(),
-            "versions": publish.versions(),
-        }
-    )
-
-
 def _reuse_unchanged(
-    jobs: list[NotebookJob], keys: dict[str, str], target: Path, build: Path
+    jobs: list[NotebookJob],
+    keys: dict[str, str],
+    target: Path,
+    build: Path,
+    page: publish.PageContext,
 ) -> dict[str, NotebookResult]:
-    """Copy into the build the pages of the published run whose key is unchanged."""
+    """Take into the build the pages of the published run whose key is unchanged.
+
+    The executed notebook is copied; the page is exported again from it with this run's page
+    context, so its header and footer (date made, data digest) are this run's like every other
+    page's. A page whose notebook cannot be read or exported is run again instead.
+    """
     previous = publish.read_manifest(target) or {}
     before = {n.get("name"): n for n in previous.get("notebooks", [])}
     reused = {}
     for job in jobs:
         old = before.get(job.name) or {}
-        files = (job.html, job.executed)
         if old.get("key") != keys[job.name] or old.get("status") not in ("ok", "reused"):
             continue
-        if not all((target / f).is_file() for f in files):
+        if not all((target / f).is_file() for f in (job.html, job.executed)):
             continue
-        for f in files:
+        started = time.perf_counter()
+        try:
+            nb = nbformat.read(target / job.executed, as_version=4)
+            html = publish.export_report(nb, job.title, page, job.depth, job.html)
+        except Exception as e:  # a damaged notebook: run it again
+            log.warning("cannot reuse %s (%s); running it again", job.html, e)
+            continue
+        for f in (job.html, job.executed):
             (build / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(target / f, build / f)
-        reused[job.name] = NotebookResult(job.name, "reused")
+        shutil.copy2(target / job.executed, build / job.executed)
+        (build / job.html).write_text(html, encoding="utf-8")
+        seconds = time.perf_counter() - started
+        reused[job.name] = NotebookResult(job.name, "reused", export_seconds=seconds)
     return reused
 
 
-def _handover(ds: Dataset, period: str, workers: int = 1) -> Handover | None:
-    """The period's results and the company's feedback, computed once here for every kernel,
-    the index page and the workbook. None when they cannot be computed: the notebooks then
-    compute their own and show any problem in the cell where it arises."""
+def _results(ds: Dataset, period: str) -> PeriodResults | None:
+    """The period's results for the pages' keys, the kernels, the index page and the workbook;
+    None when they cannot be computed (every page then gets the every-input key, and the
+    notebooks show the problem in their own cells)."""
     started = time.perf_counter()
     try:
-        results = period_results(ds, period, analyse=True, workers=workers)
+        results = period_results(ds, period)
+    except Exception as e:
+        log.debug("the pages' keys hold every input: %s", e)
+        return None
+    log.info("period results computed in %.1f s", time.perf_counter() - started)
+    return results
+
+
+def _handover(
+    ds: Dataset, period: str, results: PeriodResults | None, workers: int = 1
+) -> Handover | None:
+    """What the kernels, the index page and the workbook get: the period's results with every
+    comment's sentiment and language, and the company's feedback view, computed once here.
+    None without results; without the feedback part when it cannot be computed (the notebooks
+    then analyse their own and show any problem in the cell where it arises)."""
+    if results is None:
+        return None
+    started = time.perf_counter()
+    try:
+        analysed = analyse_rows(ds.feedback, ds.company.cadence, workers)
         company = None
-        if results.feedback_analysed is not None:
-            analysed = results.feedback_analysed
+        if analysed is not None:
             company = feedback_view(ds, period, analysed=analysed, workers=workers)
     except Exception as e:  # the notebooks will say it in their own words
-        log.debug("the period's results were left to the notebooks: %s", e)
-        return None
-    rows = 0 if results.feedback_analysed is None else len(results.feedback_analysed)
-    log.info(
-        "period results and %s feedback rows analysed in %.1f s",
-        f"{rows:,}",
-        time.perf_counter() - started,
-    )
-    return Handover(results, company)
+        log.debug("the feedback analysis was left to the notebooks: %s", e)
+        return Handover(results)
+    rows = 0 if analysed is None else len(analysed)
+    log.info("%s feedback rows analysed in %.1f s", f"{rows:,}", time.perf_counter() - started)
+    return Handover(replace(results, feedback_analysed=analysed), company)
 
 
 def _log_result(result: NotebookResult, extra: dict | None = None) -> None:
@@ -107,7 +128,12 @@ def _log_result(result: NotebookResult, extra: dict | None = None) -> None:
             "FAILED  %-28s %6.1f s  %s%s", result.name, seconds, result.error, where, extra=extra
         )
     elif result.status == "reused":
-        log.info("reused  %-28s      -    inputs unchanged", result.name, extra=extra)
+        log.info(
+            "reused  %-28s %6.1f s  inputs unchanged, page exported again",
+            result.name,
+            seconds,
+            extra=extra,
+        )
     else:
         log.info("ok      %-28s %6.1f s", result.name, seconds, extra=extra)
 
@@ -313,9 +339,10 @@ def run_reports(
     inputs = dict(sorted(ds.table_sha256.items())) or {
         path.name: publish.sha256_file(path) for _, path in sorted(ds.files.items())
     }
-    keys = {job.name: _job_key(job, inputs) for job in jobs}
     workers = workers or os.cpu_count() or 1
     chromium = find_chromium() if pdf else None  # missing: stop before any notebook runs
+    once = _results(ds, period)  # for the pages' keys, the index page and the workbook
+    keys = run_keys(ds, jobs, inputs, once, NOTEBOOKS_DIR)
     created = datetime.now().astimezone().replace(microsecond=0)
     made = {
         "created": created.strftime("%Y-%m-%d %H:%M"),
@@ -350,13 +377,13 @@ def run_reports(
         },
     }
     with publish.period_lock(out_dir, period):
-        handover = _handover(ds, period, workers)
+        handover = _handover(ds, period, once, workers)
         publish.remove_leftovers(out_dir, period)
         if parent != out_dir:
             parent.mkdir(exist_ok=True)
             publish.remove_leftovers(parent, name)
         with publish.build_folder(parent, name) as build:
-            done = {} if force else _reuse_unchanged(jobs, keys, target, build)
+            done = {} if force else _reuse_unchanged(jobs, keys, target, build, page)
             todo = [job for job in jobs if job.name not in done]
             log.info(
                 "run %s: %d notebooks, data %s, language %s",
