@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
@@ -10,6 +12,8 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import LayoutEngine
+from matplotlib.text import Text
 
 from kpi_helpers.report.fonts import apply_report_style
 from kpi_helpers.report.tables import STATUS_STYLE
@@ -20,14 +24,194 @@ STATUS_COLOURS = {k: colour for k, (_symbol, colour) in STATUS_STYLE.items()}
 STATUS_SYMBOLS = {k: symbol for k, (symbol, _colour) in STATUS_STYLE.items()}
 SENTIMENT_COLOURS = {"positive": "#009E73", "neutral": "#BBBBBB", "negative": "#D55E00"}
 GREY = "#57606a"
+CELL_EM = 0.6  # a Latin character is about 0.6 em wide; a CJK character (two cells) 1.2 em
+PAD_PT = 4.0  # white space kept between a chart's outermost text and the image's edge
+
+# True while figures are drawn as they were before fixed layouts (constrained layout, RGB PNG):
+# the benchmark's baseline, measured on the same plot functions.
+_LEGACY = ContextVar("legacy_drawing", default=False)
 
 
-def new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw):
-    """A matplotlib Figure (not registered with pyplot, so notebooks never show it twice) and axes."""
+@contextmanager
+def legacy_drawing():
+    """Figures made inside get constrained layout and RGB PNGs (to measure the fixed layout)."""
+    token = _LEGACY.set(True)
+    try:
+        yield
+    finally:
+        _LEGACY.reset(token)
+
+
+def drawing_legacy() -> bool:
+    """Whether figures are being made the former way (see legacy_drawing)."""
+    return _LEGACY.get()
+
+
+def new_figure(
+    width: float, height: float, nrows: int = 1, ncols: int = 1, layout: str | None = None, **kw
+):
+    """A matplotlib Figure (not registered with pyplot, so notebooks never show it twice) and axes.
+
+    Its margins come from FixedLayout (measured once when it is drawn); `layout="constrained"`
+    for a figure whose parts FixedLayout does not place (a figure legend outside the axes).
+    """
     apply_report_style()
-    fig = Figure(figsize=(width, height), layout="constrained")
+    if layout is None and not _LEGACY.get():
+        engine = FixedLayout()
+    else:
+        engine = layout or "constrained"
+    fig = Figure(figsize=(width, height), layout=engine)
     axes = fig.subplots(nrows, ncols, squeeze=True, **kw)
     return fig, axes
+
+
+class FixedLayout(LayoutEngine):
+    """Margins measured once from the figure's own text and set with subplots_adjust.
+
+    Each axes' decorations (tick labels, axis labels, title, legend, texts beside the bars)
+    reach past its box by so many pixels on each side. Those overhangs move with the axes, so
+    one measurement gives margins and gaps in which nothing is cut or overlaps; constrained
+    layout measures the same things twice per draw and draws once more to lay out. Left titles
+    wider than the room right of their axes are wrapped here, once the axes' place is known.
+    Colour bars (seaborn's heat maps) share their axes' grid cell and are measured with it.
+    """
+
+    _adjust_compatible = True
+    _colorbar_gridspec = True
+
+    def execute(self, fig: Figure) -> None:
+        renderer = fig._get_renderer()
+        cells = _cell_overhangs(fig, renderer)
+        if not cells:
+            return
+        gs = next(iter(cells.values()))[0]
+        nrows, ncols = gs.get_geometry()
+        w_px, h_px = fig.bbox.width, fig.bbox.height
+        pad = PAD_PT * fig.dpi / 72
+        over = {key: o for key, (_gs, o) in cells.items()}
+
+        def most(side: int, keys) -> float:
+            return max([over[k][side] for k in keys if k in over] or [0.0])
+
+        left = most(0, [(r, 0) for r in range(nrows)]) + pad
+        right = most(1, [(r, ncols - 1) for r in range(nrows)]) + pad
+        bottom = most(2, [(nrows - 1, c) for c in range(ncols)]) + pad
+        top = most(3, [(0, c) for c in range(ncols)]) + pad + _suptitle_room(fig, renderer, pad)
+        wgap = (
+            max(
+                [
+                    most(1, [(r, c)]) + most(0, [(r, c + 1)])
+                    for r in range(nrows)
+                    for c in range(ncols - 1)
+                ]
+                or [0.0]
+            )
+            + pad
+        )
+        hgap = (
+            max(
+                [
+                    most(2, [(r, c)]) + most(3, [(r + 1, c)])
+                    for r in range(nrows - 1)
+                    for c in range(ncols)
+                ]
+                or [0.0]
+            )
+            + pad
+        )
+        # however long the labels, the plotting area keeps a fifth of the figure
+        left, right = _squeeze(left, right, w_px - (ncols - 1) * wgap)
+        axes_w = max((w_px - left - right - (ncols - 1) * wgap) / ncols, 1.0)
+        x0s = {c: left + c * (axes_w + wgap) for c in range(ncols)}
+        top += _wrap_left_titles(fig, renderer, cells, x0s, w_px - pad)
+        bottom, top = _squeeze(bottom, top, h_px - (nrows - 1) * hgap)
+        axes_h = max((h_px - top - bottom - (nrows - 1) * hgap) / nrows, 1.0)
+        gs.update(
+            left=left / w_px,
+            right=1 - right / w_px,
+            bottom=bottom / h_px,
+            top=1 - top / h_px,
+            wspace=wgap / axes_w,
+            hspace=hgap / axes_h,
+        )
+        for ax in fig.axes:  # GridSpec.update moves only pyplot's figures' axes
+            spec = ax.get_subplotspec()
+            if spec is not None and spec.get_topmost_subplotspec().get_gridspec() is gs:
+                ax._set_position(spec.get_position(fig))
+
+
+def _squeeze(a: float, b: float, room: float) -> tuple[float, float]:
+    """Two margins cut in proportion so they leave at least a fifth of `room` between them."""
+    if a + b <= 0.8 * room:
+        return a, b
+    k = 0.8 * room / (a + b)
+    return a * k, b * k
+
+
+def _cell_overhangs(fig: Figure, renderer) -> dict:
+    """(row, col) of each top-level grid cell -> (its gridspec, [left, right, bottom, top]):
+    how many pixels the cell's axes and their decorations reach past the cell's box."""
+    cells: dict = {}
+    for ax in fig.axes:
+        spec = ax.get_subplotspec()
+        if spec is None or not ax.get_visible():
+            continue
+        top = spec.get_topmost_subplotspec()
+        box = top.get_position(fig).transformed(fig.transFigure)
+        tight = ax.get_tightbbox(renderer, for_layout_only=True)
+        if tight is None:
+            continue
+        hang = [box.x0 - tight.x0, tight.x1 - box.x1, box.y0 - tight.y0, tight.y1 - box.y1]
+        for row in top.rowspan:
+            for col in top.colspan:
+                gs, old = cells.get((row, col), (top.get_gridspec(), [0.0] * 4))
+                cells[(row, col)] = (gs, [max(o, h) for o, h in zip(old, hang, strict=True)])
+    return cells
+
+
+def _suptitle_room(fig: Figure, renderer, pad: float) -> float:
+    """Pixels a figure title takes above the axes (wrapped to the figure's width first)."""
+    title = fig._suptitle
+    if title is None or not title.get_text():
+        return 0.0
+    x_px = title.get_position()[0] * fig.bbox.width if title.get_ha() == "left" else pad
+    _wrap_to(title, renderer, fig.bbox.width - x_px - pad)
+    extent = title.get_window_extent(renderer)
+    return fig.bbox.height - extent.y0
+
+
+def _wrap_left_titles(fig: Figure, renderer, cells: dict, x0s: dict, right_px: float) -> float:
+    """Wrap each axes title wider than the room right of where its axes will start; return the
+    extra height the wrapped titles need above the axes."""
+    extra = 0.0
+    for ax in fig.axes:
+        spec = ax.get_subplotspec()
+        if spec is None:
+            continue
+        top = spec.get_topmost_subplotspec()
+        x0 = x0s.get(top.colspan.start, 0.0)
+        for loc, artist in (("left", ax._left_title), ("center", ax.title)):
+            if not artist.get_text() or "\n" in artist.get_text():
+                continue
+            before = artist.get_window_extent(renderer).height
+            room = right_px - x0 if loc == "left" else right_px
+            if _wrap_to(artist, renderer, room):
+                extra = max(extra, artist.get_window_extent(renderer).height - before)
+    return extra
+
+
+def _wrap_to(artist: Text, renderer, room_px: float) -> bool:
+    """Wrap a one-line text onto more lines until its drawn width fits `room_px` (never cut)."""
+    text = artist.get_text()
+    width = artist.get_window_extent(renderer).width
+    if width <= room_px or "\n" in text:
+        return False
+    cells = max(int(text_cells(text) * room_px / width), 12)
+    while True:
+        artist.set_text(wrap(text, cells, max_lines=99))
+        if artist.get_window_extent(renderer).width <= room_px or cells <= 12:
+            return True
+        cells -= 2
 
 
 def text_cells(text: str) -> int:
