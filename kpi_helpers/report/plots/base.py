@@ -14,6 +14,7 @@ from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import LayoutEngine
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from kpi_helpers.report.fonts import apply_report_style
 from kpi_helpers.report.tables import STATUS_STYLE
@@ -62,6 +63,11 @@ def new_figure(
         engine = layout or "constrained"
     fig = Figure(figsize=(width, height), layout=engine)
     axes = fig.subplots(nrows, ncols, squeeze=True, **kw)
+    if isinstance(engine, FixedLayout):
+        # Titles sit at the top of their axes (no chart has tick labels above the axes); a
+        # fixed place spares every draw a search of the axes' decorations for a free spot.
+        for ax in np.atleast_1d(axes).flat:
+            ax.set_title("", y=1.0)
     return fig, axes
 
 
@@ -158,15 +164,65 @@ def _cell_overhangs(fig: Figure, renderer) -> dict:
             continue
         top = spec.get_topmost_subplotspec()
         box = top.get_position(fig).transformed(fig.transFigure)
-        tight = ax.get_tightbbox(renderer, for_layout_only=True)
-        if tight is None:
-            continue
+        tight = _decorations_box(ax, renderer)
         hang = [box.x0 - tight.x0, tight.x1 - box.x1, box.y0 - tight.y0, tight.y1 - box.y1]
         for row in top.rowspan:
             for col in top.colspan:
                 gs, old = cells.get((row, col), (top.get_gridspec(), [0.0] * 4))
                 cells[(row, col)] = (gs, [max(o, h) for o, h in zip(old, hang, strict=True)])
     return cells
+
+
+def _decorations_box(ax: Axes, renderer) -> Bbox:
+    """The axes' box grown by what is drawn around it, in pixels: tick labels, axis labels,
+    titles (their height: a title too wide is wrapped), legends and texts.
+
+    Axes.get_tightbbox finds the same, but works out each axis label's and title's place from
+    its neighbours' tick labels several times over; here every text is measured once and the
+    labels are placed the way Axis places them (beyond the tick labels, `labelpad` away).
+    """
+    box = ax.get_position().transformed(ax.get_figure(root=True).transFigure)
+    boxes = [box]
+    px = ax.get_figure(root=True).dpi / 72
+    if ax.axison:
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [
+                t.get_window_extent(renderer)
+                for tick in axis._update_ticks()
+                for t in (tick.label1, tick.label2)
+                if t.get_visible() and t.get_text()
+            ]
+            boxes += labels
+            label = axis.label
+            if not (label.get_visible() and label.get_text()):
+                continue
+            size = label.get_window_extent(renderer)
+            ticks = Bbox.union([box, *labels])
+            gap = axis.labelpad * px
+            side = axis.get_label_position()
+            if side == "bottom":
+                y1 = ticks.y0 - gap
+                boxes.append(Bbox.from_extents(size.x0, y1 - size.height, size.x1, y1))
+            elif side == "top":
+                y0 = ticks.y1 + gap
+                boxes.append(Bbox.from_extents(size.x0, y0, size.x1, y0 + size.height))
+            elif side == "left":
+                x1 = ticks.x0 - gap
+                boxes.append(Bbox.from_extents(x1 - size.width, size.y0, x1, size.y1))
+            else:
+                x0 = ticks.x1 + gap
+                boxes.append(Bbox.from_extents(x0, size.y0, x0 + size.width, size.y1))
+    for title in (ax.title, ax._left_title, ax._right_title):
+        if title.get_visible() and title.get_text():
+            extent = title.get_window_extent(renderer)
+            boxes.append(Bbox.from_extents(box.x0, extent.y0, box.x0 + 1, extent.y1))
+    legend = ax.get_legend()
+    if legend is not None and legend.get_visible():
+        boxes.append(legend.get_window_extent(renderer))
+    boxes += [
+        t.get_window_extent(renderer) for t in ax.texts if t.get_visible() and t.get_text()
+    ]
+    return Bbox.union(boxes)
 
 
 def _suptitle_room(fig: Figure, renderer, pad: float) -> float:
