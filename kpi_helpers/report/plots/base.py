@@ -219,9 +219,7 @@ def _decorations_box(ax: Axes, renderer) -> Bbox:
     legend = ax.get_legend()
     if legend is not None and legend.get_visible():
         boxes.append(legend.get_window_extent(renderer))
-    boxes += [
-        t.get_window_extent(renderer) for t in ax.texts if t.get_visible() and t.get_text()
-    ]
+    boxes += [t.get_window_extent(renderer) for t in ax.texts if t.get_visible() and t.get_text()]
     return Bbox.union(boxes)
 
 
