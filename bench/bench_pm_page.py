@@ -116,6 +116,47 @@ def _best(fn, repeat: int) -> tuple[float, float, object]:
     return cpu, wall, value
 
 
+ENCODINGS = {
+    "RGB, level 6 (savefig's)": ("RGB", {"compress_level": 6}),
+    "palette, level 1": ("P", {"compress_level": 1}),
+    "palette, level 6 (used)": ("P", {"compress_level": 6}),
+    "palette, level 9": ("P", {"compress_level": 9}),
+    "palette, optimize": ("P", {"optimize": True}),
+}
+
+
+def encodings(calls: list, repeat: int) -> None:
+    """PNG encoding alone of the page's charts (drawn once): CPU time and bytes per setting."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    from kpi_helpers.report.display import PNG_DPI
+
+    images = []
+    for _name, fn, args, kwargs in calls:
+        fig = fn(*args, **kwargs)
+        fig.set_dpi(PNG_DPI)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        images.append(rgba.convert("RGB"))
+
+    def encode(mode: str, options: dict) -> int:
+        size = 0
+        for image in images:
+            if mode == "P":
+                image = image.quantize(256, method=Image.Quantize.FASTOCTREE)
+            buf = io.BytesIO()
+            image.save(buf, format="png", **options)
+            size += len(buf.getvalue())
+        return size
+
+    print(f"PNG encoding of the {len(images)} charts (CPU, best of {repeat}):")
+    for label, (mode, options) in ENCODINGS.items():
+        cpu, _wall, size = _best(lambda m=mode, o=options: encode(m, o), repeat)
+        print(f"  {label:<26}{cpu * 1000:>7.1f} ms {size / 1024:>7.1f} KB")
+
+
 def measure(data: Path, pm: str | None, lang: str, repeat: int) -> None:
     from kpi_helpers.data.load import load_dataset
     from kpi_helpers.report.display import figure_png
@@ -155,6 +196,8 @@ def measure(data: Path, pm: str | None, lang: str, repeat: int) -> None:
         f"{new_b / 1024:>9.1f}{old_b / 1024:>9.1f}{old_b / new_b:>6.2f}x  (CPU, draw + PNG)",
         flush=True,
     )
+
+    encodings(calls, repeat)
 
     def legacy_page():
         with legacy_drawing():
