@@ -149,3 +149,15 @@ def test_the_old_way_still_draws_constrained_rgb_pngs():
     assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
     assert Image.open(io.BytesIO(png)).mode == "RGBA"
     assert isinstance(_pm_page_charts("zh")["kpis"].get_layout_engine(), FixedLayout)
+
+
+def test_a_heat_map_keeps_its_full_colours_and_bar_colours_survive_the_palette():
+    matrix = pd.DataFrame(
+        [[96.0, 71.0, 118.0], [88.0, 102.0, 64.0]], index=["张伟", "李娜"], columns=NAMES["zh"][2]
+    )
+    heat = Image.open(io.BytesIO(figure_png(plots.dimension_heatmap(matrix, "zh", "score"))))
+    assert heat.mode == "RGB"  # the colour bar's gradient is not cut to 256 colours
+    bars = _pm_page_charts("en")["movers"]
+    image = Image.open(io.BytesIO(figure_png(bars))).convert("RGB")
+    colours = {c for _n, c in image.getcolors(1 << 16)}
+    assert {(0, 158, 115), (213, 94, 0)} <= colours  # the up and down bars, exactly

@@ -51,19 +51,31 @@ def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
 
     A figure with the report's fixed layout is laid out and drawn once on an Agg canvas and
     saved as a palette PNG (256 colours hold a chart's colours and their anti-aliased edges;
-    the file is about a third of an RGB one and quicker to encode). Other figures go through
+    the file is about a third of an RGB one and quicker to encode); one with a continuous colour
+    scale (a heat map's cells and colour bar) stays RGB, so its gradient shows no bands. Other
+    figures go through
     savefig: a constrained one already fits its content (cropping would draw it twice), one
     without a layout engine is cropped to its tight bounding box.
     """
     from kpi_helpers.report.plots.base import FixedLayout, drawing_legacy
 
     if isinstance(fig.get_layout_engine(), FixedLayout):
-        return _fixed_png(fig, dpi, palette=not drawing_legacy())
+        return _fixed_png(fig, dpi, palette=not drawing_legacy() and not _colour_scale(fig))
     fit_titles(fig)
     buf = io.BytesIO()
     crop = "tight" if fig.get_layout_engine() is None else None
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches=crop, facecolor="white")
     return buf.getvalue()
+
+
+def _colour_scale(fig: Figure) -> bool:
+    """Whether the figure draws a colour map: a heat map's mesh, an image, a colour bar."""
+    from matplotlib.collections import QuadMesh
+    from matplotlib.image import AxesImage
+
+    return any(
+        isinstance(artist, QuadMesh | AxesImage) for ax in fig.axes for artist in ax.get_children()
+    )
 
 
 def _fixed_png(fig: Figure, dpi: int, palette: bool) -> bytes:
