@@ -25,7 +25,6 @@ STATUS_COLOURS = {k: colour for k, (_symbol, colour) in STATUS_STYLE.items()}
 STATUS_SYMBOLS = {k: symbol for k, (symbol, _colour) in STATUS_STYLE.items()}
 SENTIMENT_COLOURS = {"positive": "#009E73", "neutral": "#BBBBBB", "negative": "#D55E00"}
 GREY = "#57606a"
-CELL_EM = 0.6  # a Latin character is about 0.6 em wide; a CJK character (two cells) 1.2 em
 PAD_PT = 4.0  # white space kept between a chart's outermost text and the image's edge
 
 # True while figures are drawn as they were before fixed layouts (constrained layout, RGB PNG):
@@ -129,7 +128,9 @@ class FixedLayout(LayoutEngine):
         left, right = _squeeze(left, right, w_px - (ncols - 1) * wgap)
         axes_w = max((w_px - left - right - (ncols - 1) * wgap) / ncols, 1.0)
         x0s = {c: left + c * (axes_w + wgap) for c in range(ncols)}
-        top += _wrap_left_titles(fig, renderer, cells, x0s, w_px - pad)
+        extra = _wrap_titles(fig, renderer, x0s, axes_w, (pad, w_px - pad))
+        top += extra
+        hgap += extra if nrows > 1 else 0.0
         bottom, top = _squeeze(bottom, top, h_px - (nrows - 1) * hgap)
         axes_h = max((h_px - top - bottom - (nrows - 1) * hgap) / nrows, 1.0)
         gs.update(
@@ -234,21 +235,27 @@ def _suptitle_room(fig: Figure, renderer, pad: float) -> float:
     return fig.bbox.height - extent.y0
 
 
-def _wrap_left_titles(fig: Figure, renderer, cells: dict, x0s: dict, right_px: float) -> float:
-    """Wrap each axes title wider than the room right of where its axes will start; return the
-    extra height the wrapped titles need above the axes."""
+def _wrap_titles(
+    fig: Figure, renderer, x0s: dict, axes_w: float, edges: tuple[float, float]
+) -> float:
+    """Wrap each axes title wider than its room (a left title: from where its axes will start
+    to the right edge; a centred one: as far as it can reach both ways from the axes' centre);
+    return the extra height the wrapped titles need above their axes."""
     extra = 0.0
     for ax in fig.axes:
         spec = ax.get_subplotspec()
         if spec is None:
             continue
-        top = spec.get_topmost_subplotspec()
-        x0 = x0s.get(top.colspan.start, 0.0)
-        for loc, artist in (("left", ax._left_title), ("center", ax.title)):
+        x0 = x0s.get(spec.get_topmost_subplotspec().colspan.start, edges[0])
+        middle = x0 + axes_w / 2
+        rooms = (
+            (ax._left_title, edges[1] - x0),
+            (ax.title, 2 * min(middle - edges[0], edges[1] - middle)),
+        )
+        for artist, room in rooms:
             if not artist.get_text() or "\n" in artist.get_text():
                 continue
             before = artist.get_window_extent(renderer).height
-            room = right_px - x0 if loc == "left" else right_px
             if _wrap_to(artist, renderer, room):
                 extra = max(extra, artist.get_window_extent(renderer).height - before)
     return extra
