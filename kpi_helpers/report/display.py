@@ -10,15 +10,21 @@ from matplotlib.figure import Figure
 
 PNG_DPI = 110
 CELL_EM = 0.6  # a Latin character is about 0.6 em wide; a CJK character (two cells) 1.2 em
+PNG_COMPRESS_LEVEL = 6  # zlib level: 9 saves a few per cent of bytes for twice the time
 
 
 def fit_titles(fig: Figure) -> None:
     """Wrap chart titles wider than the room they have onto more lines, so none is clipped.
 
     A left title starts at its axes' left edge, which long axis labels push to the right; when a
-    title might not fit, the figure is laid out once to learn where its axes start.
+    title might not fit, the figure is laid out once to learn where its axes start. A figure
+    with the report's fixed layout needs none of this: its layout wraps titles as it places
+    the axes, without a draw of its own.
     """
-    from kpi_helpers.report.plots.base import text_cells, wrap
+    from kpi_helpers.report.plots.base import FixedLayout, text_cells, wrap
+
+    if isinstance(fig.get_layout_engine(), FixedLayout):
+        return
 
     width_pt = fig.get_figwidth() * 72 * 0.96
     titles = []
@@ -43,13 +49,54 @@ def fit_titles(fig: Figure) -> None:
 def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
     """The figure rendered as PNG bytes (white background, no wasted margin).
 
-    A figure with a layout engine (the report's figures are constrained) already fits its
-    content, so it is drawn once; cropping to the tight bounding box would draw it twice.
+    A figure with the report's fixed layout is laid out and drawn once on an Agg canvas and
+    saved as a palette PNG (256 colours hold a chart's colours and their anti-aliased edges;
+    the file is about a third of an RGB one and quicker to encode); one with a continuous colour
+    scale (a heat map's cells and colour bar) stays RGB, so its gradient shows no bands. Other
+    figures go through
+    savefig: a constrained one already fits its content (cropping would draw it twice), one
+    without a layout engine is cropped to its tight bounding box.
     """
+    from kpi_helpers.report.plots.base import FixedLayout, drawing_legacy
+
+    if isinstance(fig.get_layout_engine(), FixedLayout):
+        return _fixed_png(fig, dpi, palette=not drawing_legacy() and not _colour_scale(fig))
     fit_titles(fig)
     buf = io.BytesIO()
     crop = "tight" if fig.get_layout_engine() is None else None
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches=crop, facecolor="white")
+    return buf.getvalue()
+
+
+def _colour_scale(fig: Figure) -> bool:
+    """Whether the figure draws a colour map: a heat map's mesh, an image, a colour bar."""
+    from matplotlib.collections import QuadMesh
+    from matplotlib.image import AxesImage
+
+    return any(
+        isinstance(artist, QuadMesh | AxesImage) for ax in fig.axes for artist in ax.get_children()
+    )
+
+
+def _fixed_png(fig: Figure, dpi: int, palette: bool) -> bytes:
+    """One draw on an Agg canvas (the layout runs inside it), encoded by Pillow."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    original = fig.dpi
+    fig.set_dpi(dpi)
+    fig.patch.set_facecolor("white")
+    try:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        image = image.convert("RGB")
+    finally:
+        fig.set_dpi(original)
+    if palette:
+        image = image.quantize(256, method=Image.Quantize.FASTOCTREE)
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
     return buf.getvalue()
 
 

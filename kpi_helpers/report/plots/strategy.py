@@ -60,7 +60,7 @@ def goal_tree(nodes: pd.DataFrame, lang: str = "zh") -> Figure:
     layout["x"] = layout["x"] * X_GOAL
     layout["label"] = nodes["tree_label"] if "tree_label" in nodes else nodes["label"]
     rows = max(float(layout["y"].max()) + 1 if len(layout) else 1, 2)
-    fig, ax = new_figure(11, 0.36 * rows + 1.2)
+    fig, ax = new_figure(11, 0.36 * rows + 1.2, layout="constrained")  # key outside, below
     ax.set_title(t("plots.goal_tree", lang), loc="left")
     if layout.empty:
         no_data(ax, t("plots.no_data", lang))
