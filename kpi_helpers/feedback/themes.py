@@ -4,6 +4,7 @@ pairs), over all comments whatever their language; statistics per theme are in t
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import logging
@@ -120,8 +121,23 @@ def tokenize(text: str, lang: str) -> list[str]:
 
 
 def load_keywords(path: str | Path) -> list[dict]:
-    """keywords.yaml: `themes: [{theme, name, name_en, keywords: [...]}]` -> list of dicts."""
+    """keywords.yaml: `themes: [{theme, name, name_en, keywords: [...]}]` -> list of dicts.
+
+    Read once while the file is unchanged (every PM page of a run reads the same file)."""
     path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return _read_keywords(path)
+    return copy.deepcopy(_kept_keywords(str(path.resolve()), st.st_mtime_ns, st.st_size))
+
+
+@lru_cache(maxsize=8)
+def _kept_keywords(path: str, mtime_ns: int, size: int) -> list[dict]:
+    return _read_keywords(Path(path))
+
+
+def _read_keywords(path: Path) -> list[dict]:
     try:
         text, _ = decode_bytes(read_input_bytes(path, "yaml"))
         if text is None:

@@ -242,6 +242,35 @@ def _run_job(job: NotebookJob, build: Path, page: publish.PageContext) -> Notebo
     return NotebookResult(job.name, "ok", ran, time.perf_counter() - start - ran)
 
 
+WARM_UP = "import matplotlib.pyplot\nimport kpi_helpers.report.sections\nimport kpi_helpers.widgets"
+
+
+def _warm_up(private: str) -> None:
+    """Worker: start its kernel and import what every notebook imports, so that its first
+    notebook starts at once (a failure here only leaves that to the first notebook)."""
+    import nbformat
+    import papermill
+
+    from kpi_helpers.run import warm_kernel
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP)])
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "language": "python", "display_name": ""}
+    try:
+        papermill.execute_notebook(
+            nb,
+            str(Path(private) / f"warm-up-{os.getpid()}.ipynb"),
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=CELL_TIMEOUT,
+            engine_name=warm_kernel.ENGINE,
+            warm=warm_kernel.worker_kernel(),
+        )
+    except Exception as e:
+        logging.getLogger(__name__).debug("warm-up: %s", e)
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     # A failure, an interrupt or a kill: do not wait for running notebooks to finish. Their
     # kernels notice that their parent is gone and exit.
@@ -256,13 +285,14 @@ def execute_jobs(
     workers: int,
     on_result: Callable[[NotebookResult], None] = lambda r: None,
     ds: Dataset | None = None,
-    handover=None,
+    handover: Callable[[], object] | None = None,
 ) -> list[NotebookResult]:
     """Check every job's parameters, then run the jobs on `workers` processes.
 
-    `ds` (the run's loaded data set) and `handover` (report.context.Handover: what the run
-    computed from it) are handed to the kernels, which then neither load the folder nor compute
-    the period's results and feedback analysis again.
+    `ds` (the run's loaded data set) and what `handover()` returns (report.context.Handover:
+    what the run computes from it) are handed to the kernels, which then neither load the folder
+    nor compute the period's results and feedback analysis again. `handover` is called while
+    the workers start their kernels.
 
     The first failure of a company-level notebook stops the run, running notebooks included; a
     failing PM report (a job with a pm_id) does not: the other jobs run on. Workers are spawned,
@@ -282,13 +312,11 @@ def execute_jobs(
         (Path(private) / OWNER_FILE).write_text(str(os.getpid()))
         jupyter_dir, ipython_dir = Path(private) / "jupyter", Path(private) / "ipython"
         env = {}
+        handed = Path(private) / "dataset.pickle"
         if ds is not None and ds.data_dir is not None:
             # The kernels start from the run's loaded, validated data and its results instead
-            # of parsing the folder again, as long as it has not changed since (context._load).
-            handed = Path(private) / "dataset.pickle"
-            with open(handed, "wb") as f:
-                fingerprint = folder_fingerprint(Path(ds.data_dir))
-                pickle.dump((fingerprint, ds, handover), f, protocol=5)
+            # of parsing the folder again, as long as it has not changed since (context._load);
+            # the file is written before any notebook runs.
             env[DATASET_ENV] = str(handed)
         write_kernelspec(jupyter_dir, env)
         pool = ProcessPoolExecutor(
@@ -303,6 +331,14 @@ def execute_jobs(
             for job in jobs:
                 names.setdefault(job.notebook, set()).update(job.parameters)
             checks = [pool.submit(check_parameters, nb, sorted(n)) for nb, n in names.items()]
+            n_workers = max(1, min(workers, len(jobs)))
+            for _ in range(n_workers):  # the kernels start while this process prepares
+                pool.submit(_warm_up, private)
+            prepared = handover() if handover is not None else None
+            if DATASET_ENV in env:
+                with open(handed, "wb") as f:
+                    fingerprint = folder_fingerprint(Path(ds.data_dir))
+                    pickle.dump((fingerprint, ds, prepared), f, protocol=5)
             for check in checks:
                 try:
                     check.result()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -377,7 +378,8 @@ def run_reports(
         },
     }
     with publish.period_lock(out_dir, period):
-        handover = _handover(ds, period, once, workers)
+        # made while the workers start their kernels, or after them when none has to run
+        prepare = functools.cache(lambda: _handover(ds, period, once, workers))
         publish.remove_leftovers(out_dir, period)
         if parent != out_dir:
             parent.mkdir(exist_ok=True)
@@ -402,7 +404,7 @@ def run_reports(
             elif todo:
                 log.info("executing %d on %d worker processes", len(todo), min(workers, len(todo)))
                 with url_for_workers(ds.url):  # the password, for the kernels only
-                    run = execute_jobs(todo, build, page, workers, progress, ds, handover)
+                    run = execute_jobs(todo, build, page, workers, progress, ds, prepare)
                     for result in run:
                         done[result.name] = result
             results = [done[job.name] for job in jobs]
@@ -425,6 +427,7 @@ def run_reports(
             if kept:
                 manifest["kept"] = [job.html for job in kept]
             summary_started = time.perf_counter()
+            handover = prepare()
             once = handover.results if handover else period_results(ds, period)
             company_feedback = handover.company_feedback if handover else None
             summary = executive_summary(ds, period, lang, once, company_feedback)
