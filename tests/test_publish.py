@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import copy
 import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from kpi_helpers.errors import KpiWorkbookError
@@ -208,3 +210,32 @@ def test_page_header_names_report_period_and_date_made():
     for text in ("示例", "绩效评估", "考核期 2026-Q2", "生成于 2026-07-01 08:00", "../index.html"):
         assert text in header
     assert '<main id="main">' in html and "Content-Security-Policy" in html
+
+
+def test_a_reused_page_gets_this_runs_header_and_footer_and_keeps_its_content():
+    old = publish.PageContext(
+        "示例<科技>", "2026-Q2", "zh", "返回", "生成于 周一 · 数据 aaa", "2026-10-05 08:00", "zh"
+    )
+    new = publish.PageContext(
+        "示例<科技>",
+        "2026-Q2",
+        "zh",
+        "返回",
+        "生成于 周二 <b> · 数据 bbb",
+        "2026-10-06 09:30",
+        "zh",
+    )
+    nb = executed_notebook()  # cell ids are random: one notebook for both exports
+    before = publish.export_report(copy.deepcopy(nb), "绩效评估", old, 1, "pm/PM01.html")
+    fresh = publish.export_report(copy.deepcopy(nb), "绩效评估", new, 1, "pm/PM01.html")
+    again = publish.reframe(before, "绩效评估", new, 1, "pm/PM01.html")
+
+    def part(html, tag):
+        return BeautifulSoup(html, "html.parser").find(tag, class_=f"kpi-{tag}")
+
+    assert part(again, "header") == part(fresh, "header") and "2026-10-06" in again
+    assert part(again, "footer") == part(fresh, "footer") and "数据 bbb" in again
+    assert "2026-10-05" not in again and "aaa" not in again and "<b>" not in again
+    main = re.compile(r'<main id="main">.*</main>', re.S)
+    assert main.search(again).group() == main.search(before).group() == main.search(fresh).group()
+    assert publish.reframe("<html><body>no frame</body></html>", "绩效评估", new) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import shutil
@@ -55,9 +56,10 @@ def _reuse_unchanged(
 ) -> dict[str, NotebookResult]:
     """Take into the build the pages of the published run whose key is unchanged.
 
-    The executed notebook is copied; the page is exported again from it with this run's page
-    context, so its header and footer (date made, data digest) are this run's like every other
-    page's. A page whose notebook cannot be read or exported is run again instead.
+    The executed notebook is copied and the page gets this run's header and footer (date made,
+    data digest) like every other page: put in place of the old ones (publish.reframe), or, when
+    the old page does not have them, by exporting the notebook again. A page whose notebook
+    cannot be read or exported is run again instead.
     """
     previous = publish.read_manifest(target) or {}
     before = {n.get("name"): n for n in previous.get("notebooks", [])}
@@ -70,8 +72,14 @@ def _reuse_unchanged(
             continue
         started = time.perf_counter()
         try:
-            nb = nbformat.read(target / job.executed, as_version=4)
-            html = publish.export_report(nb, job.title, page, job.depth, job.html)
+            kept = (target / job.executed).read_text(encoding="utf-8")
+            if not isinstance(json.loads(kept).get("cells"), list):
+                raise ValueError("it holds no cells")
+            old_page = (target / job.html).read_text(encoding="utf-8")
+            html = publish.reframe(old_page, job.title, page, job.depth, job.html)
+            if html is None:
+                nb = nbformat.reads(kept, as_version=4)
+                html = publish.export_report(nb, job.title, page, job.depth, job.html)
         except Exception as e:  # a damaged notebook: run it again
             log.warning("cannot reuse %s (%s); running it again", job.html, e)
             continue
