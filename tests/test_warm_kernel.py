@@ -120,3 +120,38 @@ def test_the_notebook_runs_in_its_own_folder(tmp_path, warm):
     run(notebook(tmp_path / "a.ipynb", "import os\nos.chdir('/')"), warm)
     text = run(notebook(other / "b.ipynb", "import os\nprint('cwd', os.getcwd())"), warm)
     assert f"cwd {other}" in text
+
+
+@pytest.mark.slow
+def test_a_worker_warms_its_kernel_up_with_the_report_code_before_its_first_notebook(
+    tmp_path, monkeypatch
+):
+    from kpi_helpers.run import pool
+
+    pool.write_kernelspec(tmp_path / "jupyter")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    kernel = warm_kernel.worker_kernel()
+    try:
+        pool._warm_up(str(tmp_path))
+        assert kernel.km is not None and kernel.notebooks == 1
+        check = new_notebook(
+            cells=[
+                new_code_cell("import sys\nprint(sorted(m for m in sys.modules if m in WANTED))")
+            ]
+        )
+        check.cells.insert(0, new_code_cell('WANTED = {"kpi_helpers.report.sections", "jieba"}'))
+        check.metadata["kernelspec"] = {"name": pool.KERNEL_NAME, "language": "python"}
+        nbformat.write(check, str(tmp_path / "check.ipynb"))
+        out = papermill.execute_notebook(
+            str(tmp_path / "check.ipynb"),
+            str(tmp_path / "check.out.ipynb"),
+            kernel_name=pool.KERNEL_NAME,
+            progress_bar=False,
+            engine_name=ENGINE,
+            warm=kernel,
+        )
+        printed = "".join(o.get("text", "") for c in out.cells for o in c.get("outputs", []))
+        assert "['jieba', 'kpi_helpers.report.sections']" in printed
+        assert kernel.notebooks == 2  # the same kernel ran the check
+    finally:
+        kernel.discard()

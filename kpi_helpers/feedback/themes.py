@@ -73,6 +73,18 @@ def _zh_tags() -> dict[str, str]:
     return {p[0]: p[2] for p in (line.split(" ") for line in lines) if len(p) >= 3}
 
 
+def preload() -> None:
+    """Load what finding themes reads on first use (jieba's dictionary and word tags, the word
+    lists, the background rates, the shipped catalogue): seconds, once per process."""
+    from kpi_helpers.feedback.catalogue import merged_catalogue
+
+    _zh_tags()
+    _background_en()
+    for lang in ("zh", "en"):
+        stopwords(lang)
+    merged_catalogue([])
+
+
 def _theme_word(word: str, lang: str) -> bool:
     """Could the word name a theme? Content words only: no stop-word, no single character, no
     number; Chinese nouns (or words jieba does not know), English words not ending in -ly/-ed."""

@@ -242,7 +242,18 @@ def _run_job(job: NotebookJob, build: Path, page: publish.PageContext) -> Notebo
     return NotebookResult(job.name, "ok", ran, time.perf_counter() - start - ran)
 
 
-WARM_UP = "import matplotlib.pyplot\nimport kpi_helpers.report.sections\nimport kpi_helpers.widgets"
+# What every report kernel loads on first use: the report code, theme discovery's dictionaries
+# and the chart fonts (one small chart drawn with Chinese and Latin text).
+WARM_UP = """\
+import kpi_helpers.report.sections, kpi_helpers.widgets
+from kpi_helpers.feedback.themes import preload
+from kpi_helpers.report.display import figure_png
+from kpi_helpers.report.plots.base import new_figure
+preload()
+fig, ax = new_figure(2, 1)
+ax.set_title("图表 Chart 0.5")
+figure_png(fig)
+"""
 
 
 def _warm_up(private: str) -> None:
