@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 
 from kpi_helpers.engine.calibration import (
@@ -58,6 +57,8 @@ def calibration(ctx) -> Calibration:
 
 def bands_figure(cal: Calibration, ctx) -> tuple[Figure, str]:
     """Share of PMs per band beside the guideline (when company.yaml gives one)."""
+    import seaborn as sns  # here, not at import: seaborn brings scipy
+
     fig, ax = new_figure(7, 3.6)
     ax.set_title(ctx.t("cal.chart_bands"), loc="left")
     rows = cal.bands.assign(
@@ -110,6 +111,8 @@ def bands_summary(cal: Calibration, ctx) -> str:
 
 def ambition_figure(cal: Calibration, ctx) -> tuple[Figure, str]:
     """Each PM's total against the ambition of their targets: easy targets make high scores cheap."""
+    import seaborn as sns  # here, not at import: seaborn brings scipy
+
     fig, ax = new_figure(7.5, 4.2)
     ax.set_title(ctx.t("cal.chart_ambition"), loc="left")
     data = cal.ambition.dropna(subset=["ambition", "total"])
@@ -172,6 +175,8 @@ def ranks_table(cal: Calibration, ctx) -> str:
 
 def leniency_figure(cal: Calibration, ctx) -> tuple[Figure, str] | None:
     """Each rater's mean against the overall mean, by role (None without rater ids)."""
+    import seaborn as sns  # here, not at import: seaborn brings scipy
+
     if cal.raters.empty:
         return None
     fig, ax = new_figure(7.5, 3.8)
