@@ -51,7 +51,7 @@ def _third_party_imports(*folders: str) -> set[str]:
     import ast
     import sys
 
-    own = {p.stem for f in ("", "tests") for p in (ROOT / f).glob("*.py")}
+    own = {p.stem for f in ("", "tests", "bench") for p in (ROOT / f).glob("*.py")}
     own |= {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()}
     names: set[str] = set()
     for folder in folders:
