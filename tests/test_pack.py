@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kpi_helpers.data.load import load_dataset
@@ -106,3 +107,27 @@ def test_a_pack_names_no_other_pm(ds, lang):
         for row in others.itertuples(index=False):
             assert row.name not in text and row.name_en not in text, (pm, row.pm_id)
             assert row.pm_id not in text, (pm, row.pm_id)
+
+
+def test_pms_who_share_products_share_one_customer_analysis_in_a_kernel(ds):
+    """The evidence of a product set is worked out once per kernel; each pack still shows it
+    exactly as one worked out alone, in its own language."""
+    import copy
+
+    products = ds.people.set_index("pm_id")["products"]
+    pm, other = products.index[0], products.index[1]
+    assert products[pm] != products[other]
+    twin = ds.people[ds.people["pm_id"] == pm].assign(pm_id="PM_TWIN", name_en="Twin", name="孪生")
+    shared = copy.copy(ds)
+    shared.people = pd.concat([ds.people, twin], ignore_index=True)
+    base = ReportContext(shared, "2026-Q3", "zh")
+    first, again, apart = (copy.copy(base) for _ in range(3))
+    first.pm, again.pm, apart.pm = pm, "PM_TWIN", other
+    _, text = pack.customers(first)
+    again.lang = "en"
+    _, twin_text = pack.customers(again)
+    assert pack._evidence(first, 3) is pack._evidence(again, 3)
+    assert pack._evidence(apart, 3) is not pack._evidence(first, 3)
+    assert text == pack.customers(context(ds, pm, "zh"))[1]  # the same as worked out alone
+    alone = ReportContext(shared, "2026-Q3", "en", "PM_TWIN")
+    assert twin_text == pack.customers(alone)[1]

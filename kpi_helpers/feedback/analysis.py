@@ -21,7 +21,9 @@ def analyse_rows(
     Many new comments are scored on `workers` processes."""
     if feedback is None or feedback.empty:
         return None
-    rows = with_sentiment(add_period(feedback, cadence), workers=workers)
+    # the columns the analysis reads, not a copy of every column of a million rows
+    needed = feedback[[c for c in ("text", "lang", "date") if c in feedback]]
+    rows = with_sentiment(add_period(needed, cadence), workers=workers)
     return rows[list(ANALYSED)]
 
 

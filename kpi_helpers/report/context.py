@@ -89,6 +89,9 @@ class ReportContext:
     evaluation: PeriodEvaluation = field(init=False)
     _evaluations: dict[str, PeriodEvaluation] = field(init=False, default_factory=dict)
     _names: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
+    # results the reports of this data set and period share in one kernel, keyed by what they
+    # depend on (the copies open_period hands out share this dict; see pack.customers)
+    shared: OrderedDict = field(init=False, default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         register_unit_names(self.ds.kpis)

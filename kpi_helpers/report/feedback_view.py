@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpi_helpers.data.dataset import Dataset
@@ -53,15 +54,21 @@ def feedback_until(
     then come with their period, sentiment and language.
     """
     fb = ds.feedback
-    if pm:
-        mask = fb["product"].isin(pm_products(ds, pm)).to_numpy()
-        fb = fb[mask]
-        analysed = analysed[mask] if analysed is not None else None
-    fb = with_analysis(fb, analysed) if analysed is not None else add_period(fb, ds.company.cadence)
+    mine = fb["product"].isin(pm_products(ds, pm)).to_numpy() if pm else None
+    if analysed is None:
+        fb = add_period(fb[mine] if pm else fb, ds.company.cadence)
+        return fb[_recent(fb["period"], period, last_n)].reset_index(drop=True)
+    rows = _recent(analysed["period"], period, last_n)  # chosen first: only they are copied
+    rows = rows & mine if pm else rows
+    return with_analysis(fb[rows], analysed[rows]).reset_index(drop=True)
+
+
+def _recent(periods: pd.Series, period: str, last_n: int) -> np.ndarray:
+    """Which of `periods` are among the last_n periods up to `period`."""
     now = parse_period(period).ordinal
-    ordinals = {p: parse_period(p).ordinal for p in fb["period"].dropna().unique()}
-    ordinal = fb["period"].map(ordinals).astype("float64")
-    return fb[(ordinal <= now) & (ordinal > now - last_n)].reset_index(drop=True)
+    ordinals = {p: parse_period(p).ordinal for p in periods.dropna().unique()}
+    ordinal = periods.map(ordinals).astype("float64").to_numpy()
+    return (ordinal <= now) & (ordinal > now - last_n)
 
 
 def keywords_file(ds: Dataset):

@@ -241,19 +241,19 @@ def checkins(ctx) -> str:
     return f"<p>{html.escape(lead)}</p>\n{table}"
 
 
+SHARED_EVIDENCE = 16  # product sets whose customer evidence a kernel keeps for the next PM
+
+
 def customers(ctx, top: int = 3) -> tuple[tuple[Figure, str] | None, str]:
     """Customer evidence for the PM's products: NPS / CSAT by period with intervals, and the
     most negative themes of this period's comments with one example each."""
-    from kpi_helpers.report.feedback_view import feedback_view, pm_products
+    from kpi_helpers.report.feedback_view import pm_products
     from kpi_helpers.report.plots.feedback import metric_intervals
 
-    # the pack quotes its own negative example per theme: the themes' typical comments are not
-    # picked
-    view = feedback_view(ctx.ds, ctx.period, ctx.pm, analysed=ctx.feedback_analysed, examples=False)
-    if view.by_period.empty:
+    by_period, now, worst, theme_names = _evidence(ctx, top)
+    if by_period.empty:
         return None, ctx.t("pack.no_feedback")
-    fig = metric_intervals(view.by_period, ctx.period, ctx.lang)
-    now = view.now
+    fig = metric_intervals(by_period, ctx.period, ctx.lang)
     lines = []
     products = [md(product_name(p, ctx.lang)) for p in pm_products(ctx.ds, ctx.pm)]
     if products:
@@ -269,23 +269,44 @@ def customers(ctx, top: int = 3) -> tuple[tuple[Figure, str] | None, str]:
                 csat=num(100 * now["csat"], 1) if pd.notna(now["csat"]) else "–",
             )
         )
+    for key, theme, negative, n, example in worst:
+        names = theme_names.get(key)
+        name = names[0 if ctx.lang == "zh" else 1] if names else theme
+        line = ctx.t("pack.theme", theme=md(name), negative=num(100 * negative, 0), n=int(n))
+        if example:
+            space = "" if ctx.lang == "zh" else " "
+            line += space + ctx.t("pack.theme_example", example=md(example))
+        lines.append("- " + line)
+    alt = ctx.t("pack.alt_customers", periods=len(by_period))
+    return (fig, alt), "\n".join(lines)
+
+
+def _evidence(ctx, top: int) -> tuple:
+    """(metrics by period, this period's row, the `top` most negative themes as (key, name,
+    negative share, comments, a negative example), theme names) of the PM's products: made
+    once per product set and period in a kernel, since PMs who share products share it."""
+    from kpi_helpers.report.feedback_view import feedback_view, pm_products
+
+    key = ("pack.customers", ctx.period, pm_products(ctx.ds, ctx.pm), top)
+    if key in ctx.shared:
+        ctx.shared.move_to_end(key)
+        return ctx.shared[key]
+    # the pack quotes its own negative example per theme: the themes' typical comments are not
+    # picked
+    view = feedback_view(ctx.ds, ctx.period, ctx.pm, analysed=ctx.feedback_analysed, examples=False)
+    worst = []
     themes = view.themes
     if len(themes) and "negative" in themes:
-        worst = themes[themes["n"] >= 5].sort_values("negative", ascending=False).head(top)
         current = view.rows[view.rows["period"] == ctx.period]
-        for r in worst.itertuples(index=False):
-            names = view.theme_names.get(r.key)
-            name = names[0 if ctx.lang == "zh" else 1] if names else r.theme
-            line = ctx.t(
-                "pack.theme", theme=md(name), negative=num(100 * r.negative, 0), n=int(r.n)
-            )
-            example = _negative_example(current, r.terms)
-            if example:
-                space = "" if ctx.lang == "zh" else " "
-                line += space + ctx.t("pack.theme_example", example=md(example))
-            lines.append("- " + line)
-    alt = ctx.t("pack.alt_customers", periods=len(view.by_period))
-    return (fig, alt), "\n".join(lines)
+        rows = themes[themes["n"] >= 5].sort_values("negative", ascending=False).head(top)
+        worst = [
+            (r.key, r.theme, r.negative, r.n, _negative_example(current, r.terms))
+            for r in rows.itertuples(index=False)
+        ]
+    ctx.shared[key] = (view.by_period, view.now, worst, view.theme_names)
+    while len(ctx.shared) > SHARED_EVIDENCE:
+        ctx.shared.popitem(last=False)
+    return ctx.shared[key]
 
 
 def _negative_example(rows: pd.DataFrame, terms) -> str:
