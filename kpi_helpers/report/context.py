@@ -69,7 +69,9 @@ class Handover:
     company's feedback view (report.feedback_view), so that no kernel computes them again."""
 
     results: PeriodResults
-    company_feedback: object | None = None  # feedback_view.FeedbackView of the whole company
+    # feedback_view.FeedbackView of the whole company, without its rows (rows=None: a report
+    # that shows them takes them from the data set and the analysis)
+    company_feedback: object | None = None
 
     @property
     def period(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -117,7 +117,11 @@ def report_view(ctx) -> FeedbackView:
     computed it when it handed it over, else made here from the run's analysed rows or afresh."""
     handover = getattr(ctx, "handover", None)
     if not ctx.pm and handover is not None and handover.company_feedback is not None:
-        return handover.company_feedback
+        view = handover.company_feedback
+        if view.rows is None:  # the run leaves the rows out of what it hands over
+            rows = feedback_until(ctx.ds, ctx.period, analysed=ctx.feedback_analysed)
+            view = handover.company_feedback = replace(view, rows=rows)
+        return view
     return feedback_view(ctx.ds, ctx.period, ctx.pm, analysed=ctx.feedback_analysed)
 
 

@@ -120,7 +120,10 @@ def _handover(
         analysed = analyse_rows(ds.feedback, ds.company.cadence, workers)
         company = None
         if analysed is not None:
-            company = feedback_view(ds, period, analysed=analysed, workers=workers)
+            view = feedback_view(ds, period, analysed=analysed, workers=workers)
+            # without its rows (a copy of every recent comment): the report showing them
+            # makes them again from the data set and the analysis
+            company = replace(view, rows=None)
     except Exception as e:  # the notebooks will say it in their own words
         log.debug("the feedback analysis was left to the notebooks: %s", e)
         return Handover(results)
