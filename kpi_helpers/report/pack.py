@@ -208,7 +208,9 @@ def checkins(ctx) -> str:
     current = current_period(ds.checkins, ds.periods, ds.company.cadence)
     if current is None:
         return ""
-    f = forecast_checkins(ds.checkins, ds.kpis, ds.targets, current)
+    ever_mine = ds.kpis.loc[ds.kpis["owner"] == ctx.pm, "kpi_id"]  # only these can be mine now
+    own = ds.checkins[ds.checkins["kpi_id"].isin(ever_mine)] if ds.checkins is not None else None
+    f = forecast_checkins(own, ds.kpis, ds.targets, current)
     mine = f[f["owner"] == ctx.pm]
     if mine.empty:
         return ""
