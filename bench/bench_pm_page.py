@@ -32,22 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALE_DATA = ROOT / "bench" / "out" / "scale" / "data"
-PAGE_SECTIONS = [
-    "pm_headline",
-    "totals",
-    "check_totals",
-    "pm_history",
-    "dimensions",
-    "kpis",
-    "pm_notes",
-    "movers",
-    "pm_findings",
-    "pm_reviews",
-    "pm_customers",
-    "pm_next_targets",
-    "pm_assessments",
-    "pm_checkins",
-]
 IMAGE = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
 
 
@@ -59,6 +43,13 @@ def _quiet_shell():
     return InteractiveShell.instance()
 
 
+def page_sections() -> list[str]:
+    """A PM page's sections (the registry's), and the cell the notebook pins with nbval."""
+    from kpi_helpers.report import registry
+
+    return [*registry.per_pm().sections, "check_totals"]
+
+
 def page(data: Path, pm: str, lang: str) -> str:
     """Every section of the PM's 05_evaluation page in order; the page's outputs as text."""
     from IPython.utils.capture import capture_output
@@ -67,7 +58,7 @@ def page(data: Path, pm: str, lang: str) -> str:
 
     with capture_output() as shown, contextlib.redirect_stdout(io.StringIO()):
         ctx = sections.start("05_evaluation", data, "", lang, pm, False)
-        for name in PAGE_SECTIONS:
+        for name in page_sections():
             getattr(sections.evaluation, name)(ctx)
     parts = []
     for out in shown.outputs:
@@ -209,7 +200,7 @@ def measure(data: Path, pm: str | None, lang: str, repeat: int) -> None:
     same = IMAGE.sub("", new_text) == IMAGE.sub("", old_text)
     assert same, "the page's text differs between the two ways of drawing"
     print(
-        f"whole PM page ({len(PAGE_SECTIONS)} sections): new {new_cpu:.2f} s CPU / "
+        f"whole PM page ({len(page_sections())} sections): new {new_cpu:.2f} s CPU / "
         f"{new_wall:.2f} s wall vs. old {old_cpu:.2f} s CPU / {old_wall:.2f} s wall "
         f"({old_cpu / new_cpu:.2f}x CPU, {old_cpu - new_cpu:.2f} s saved); page size "
         f"{len(new_text) / 1024:.0f} KB vs. {len(old_text) / 1024:.0f} KB; text and alt texts "

@@ -15,17 +15,10 @@ import pytest
 
 from kpi_helpers.cli.parser import main
 from kpi_helpers.data.scaffold import init_data_folder
+from kpi_helpers.report.registry import NOTEBOOKS
 
 PERIOD = "2026-Q2"  # the latest period with actuals in the `kpi-workbook init` example
-COMPANY = {
-    "01_strategy",
-    "02_goal_tree",
-    "03_kpi_design",
-    "04_feedback",
-    "05_evaluation",
-    "06_review",
-    "07_calibration",
-}
+COMPANY = {nb.stem for nb in NOTEBOOKS}  # the company pages
 PM01, PM02 = "05_evaluation_pm01", "05_evaluation_pm02"
 
 

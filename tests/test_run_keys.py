@@ -15,20 +15,13 @@ from kpi_helpers.data.load import load_dataset
 from kpi_helpers.data.scaffold import init_data_folder
 from kpi_helpers.engine.results import period_results
 from kpi_helpers.publish.html import sha256_file
+from kpi_helpers.report.registry import NOTEBOOKS
 from kpi_helpers.run.keys import group_digests, pm_digests, run_keys
 from kpi_helpers.run.plan import plan_run
 
 PERIOD = "2026-Q2"
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-COMPANY_PAGES = {
-    "01_strategy",
-    "02_goal_tree",
-    "03_kpi_design",
-    "04_feedback",
-    "05_evaluation",
-    "06_review",
-    "07_calibration",
-}
+COMPANY_PAGES = {nb.stem for nb in NOTEBOOKS}  # the company pages
 
 
 def keys(data: Path, notebooks: Path = NOTEBOOKS_DIR) -> dict[str, str]:
