@@ -294,3 +294,27 @@ def test_many_new_comments_matched_on_two_processes_match_as_on_one(monkeypatch,
     assert one.keys() == two.keys() and all((one[k] == two[k]).all() for k in one)
     keys = {t["key"]: i for i, t in enumerate(catalogue)}
     assert one[keys["crash"]][:30].all() and not one[keys["crash"]][30:].any()
+
+
+def test_discovery_samples_large_sets_so_that_new_comments_change_few_of_them():
+    from kpi_helpers.feedback.themes import _stable_sample
+
+    rng = np.random.default_rng(3)
+    words = ["送餐", "太慢", "味道", "不错", "包装", "破了", "客服", "态度", "价格", "偏贵"]
+    texts = pd.Series(
+        ["".join(rng.choice(words, 3)) + str(i % 500) for i in range(20_000)], dtype="string"
+    )
+    more = pd.concat(
+        [texts, pd.Series([f"新评论{i}很好" for i in range(1_000)], dtype="string")],
+        ignore_index=True,
+    )
+    before, after = _stable_sample(texts, 2_000), _stable_sample(more, 2_000)
+    assert len(before) == len(after) == 2_000
+    kept = len(set(before.index) & set(after.index))
+    assert kept >= 0.9 * 2_000  # 5 % new comments displace about 5 % of the sample
+    # a text repeated in the data is drawn about as often as it occurs
+    share = before.value_counts(normalize=True)
+    top = texts.value_counts(normalize=True).head(20).index
+    assert share.reindex(top).fillna(0).sum() == pytest.approx(
+        texts.value_counts(normalize=True).head(20).sum(), rel=0.5
+    )

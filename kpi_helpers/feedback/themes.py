@@ -33,7 +33,7 @@ BACKGROUND_FILE = "background_en.json.gz"
 DISTINCT_MIN = math.log(4.0)
 # a discovered term joins a theme when this share of its comments already carry that theme
 COOCCUR = 0.5
-DISCOVERY_SAMPLE = 8_000  # texts per language (a random sample) used to discover themes
+DISCOVERY_SAMPLE = 8_000  # texts per language (a sample stable under new comments) discovery reads
 DISCOVERY_CHARS = 150_000  # and at most this many characters of them
 EXAMPLES = 3
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
@@ -258,7 +258,7 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
     """
     sample = texts.dropna()
     if len(sample) > DISCOVERY_SAMPLE:
-        sample = sample.sample(DISCOVERY_SAMPLE, random_state=0)
+        sample = _stable_sample(sample, DISCOVERY_SAMPLE)
     within = sample.str.len().cumsum() <= DISCOVERY_CHARS  # segmenting costs per character
     sample = sample[within] if within.sum() >= 100 else sample
     counts = sample.value_counts()  # each distinct text is segmented once, counted per row
@@ -313,6 +313,19 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
             rows.append((term, c, c * dist))
     out = pd.DataFrame(rows, columns=["term", "df", "score"])
     return out.sort_values(["score", "term"], ascending=[False, True]).head(top)
+
+
+def _stable_sample(texts: pd.Series, n: int) -> pd.Series:
+    """n of the texts, in a random-looking order that new comments hardly change: those with
+    the smallest hash of text and occurrence number (the 2nd "好评" is another draw than the 1st,
+    so repeated texts are sampled as often as they occur). Adding 5 % new comments changes about
+    5 % of the sample, so discovery finds the same themes and re-segments few texts."""
+    from kpi_helpers.feedback.cache import text_keys
+
+    text = texts.astype(str)
+    occurrence = text.groupby(text, sort=False).cumcount().astype(str)
+    keys = text_keys((text + "\x1f" + occurrence).to_numpy(dtype=object), salt="discovery")
+    return texts.iloc[np.argsort(keys, kind="stable")[:n]]  # in key order: any prefix is a sample
 
 
 def comment_lang(texts: pd.DataFrame) -> pd.Series:
