@@ -322,10 +322,14 @@ def _stable_sample(texts: pd.Series, n: int) -> pd.Series:
     5 % of the sample, so discovery finds the same themes and re-segments few texts."""
     from kpi_helpers.feedback.cache import text_keys
 
-    text = texts.astype(str)
-    occurrence = text.groupby(text, sort=False).cumcount().astype(str)
-    keys = text_keys((text + "\x1f" + occurrence).to_numpy(dtype=object), salt="discovery")
-    return texts.iloc[np.argsort(keys, kind="stable")[:n]]  # in key order: any prefix is a sample
+    h = text_keys(texts.to_numpy(dtype=object))
+    occurrence = pd.Series(h).groupby(h, sort=False).cumcount().to_numpy(np.uint64)
+    x = h ^ (occurrence * np.uint64(0x9E3779B97F4A7C15))  # splitmix64's finaliser mixes them
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    x = x ^ (x >> np.uint64(31))
+    first = np.argpartition(x, n - 1)[:n] if n < len(x) else np.arange(len(x))
+    return texts.iloc[first[np.argsort(x[first], kind="stable")]]  # key order: any prefix samples
 
 
 def comment_lang(texts: pd.DataFrame) -> pd.Series:
