@@ -92,7 +92,7 @@ def code_version(*names: str, extra: str = "") -> str:
 def catalogue_version(catalogue: list[dict]) -> str:
     """Hash of the merged theme catalogue (shipped themes + the company's keywords.yaml) and of
     the code that matches it."""
-    h = _sources_hash("themes.py", "catalogue.py")
+    h = _sources_hash("themes.py", "text_index.py", "catalogue.py")
     h.update(json.dumps(catalogue, sort_keys=True, ensure_ascii=False).encode())
     h.update(pd.__version__.encode())
     return h.hexdigest()
