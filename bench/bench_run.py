@@ -120,21 +120,28 @@ def ranks(data: Path, period: str) -> dict[str, int]:
     }
 
 
+def ours(ds, period: str, pm_ids, args, notebooks: Path, force: bool):
+    """run_reports into OUT/ours, as `kpi-workbook run` does (force: every page run again)."""
+    from kpi_helpers.run.runner import run_reports
+
+    return run_reports(
+        ds,
+        period,
+        lang=args.lang,
+        pm_ids=pm_ids,
+        out_dir=OUT / "ours",
+        notebooks_dir=notebooks,
+        workers=args.jobs,
+        force=force,
+    )
+
+
 def incremental(data: Path, period: str, pm_ids, args, notebooks: Path, full: float) -> None:
     """Re-run unchanged, then after one changed actual, over the published reports in OUT/ours."""
     from kpi_helpers.data.load import load_dataset
-    from kpi_helpers.run.runner import run_reports
 
     def rerun(label: str, changed_pm: str):
-        summary = run_reports(
-            load_dataset(data),
-            period,
-            lang=args.lang,
-            pm_ids=pm_ids,
-            out_dir=OUT / "ours",
-            notebooks_dir=notebooks,
-            workers=args.jobs,
-        )
+        summary = ours(load_dataset(data), period, pm_ids, args, notebooks, force=False)
         failed = [r.name for r in summary.results if r.status == "failed"]
         if failed:
             sys.exit(f"re-run failed: {', '.join(failed)}")
@@ -143,7 +150,8 @@ def incremental(data: Path, period: str, pm_ids, args, notebooks: Path, full: fl
         export = sum(r.export_seconds for r in summary.results if r.status == "reused")
         print(
             f"{label}: {rebuilt} of {len(summary.jobs)} pages rebuilt, "
-            f"{len(summary.jobs) - rebuilt} reused ({export:.1f} s exporting them again), "
+            f"{len(summary.jobs) - rebuilt} reused ({export:.1f} s giving them this run's header "
+            "and footer), "
             f"{summary.seconds:.1f} s against {full:.1f} s for the full run "
             f"({summary.seconds / full:.0%}), load average {os.getloadavg()[0]:.1f}"
         )
@@ -179,7 +187,6 @@ def main() -> None:
     from kpi_helpers.data.load import load_dataset
     from kpi_helpers.data.params import resolve_pms
     from kpi_helpers.run.plan import plan_run
-    from kpi_helpers.run.runner import run_reports
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(ROOT / "data"))
@@ -204,16 +211,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
 
     print(f"ours: run_reports with {args.jobs} workers")
-    summary = run_reports(
-        ds,
-        period,
-        lang=args.lang,
-        pm_ids=pm_ids,
-        out_dir=OUT / "ours",
-        notebooks_dir=notebooks,
-        workers=args.jobs,
-        force=True,
-    )
+    summary = ours(ds, period, pm_ids, args, notebooks, force=True)
     for r in summary.results:
         print(f"  ours  {r.name:<28} {r.execute_seconds:6.1f} s + {r.export_seconds:5.1f} s")
 

@@ -69,3 +69,13 @@ def _feedback_cache_in_a_temporary_folder(tmp_path_factory):
         os.environ.pop(CACHE_DIR_ENV, None)
     else:
         os.environ[CACHE_DIR_ENV] = before
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What report sections display: Markdown and HTML texts, in order."""
+    import IPython.display
+
+    out: list[str] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: out.append(obj.data))
+    return out

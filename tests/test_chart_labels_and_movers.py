@@ -142,15 +142,6 @@ def changed(tmp_path_factory):
     return folder
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    import IPython.display
-
-    out: list[str] = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: out.append(obj.data))
-    return out
-
-
 def test_movers_name_the_new_and_retired_kpis_apart(changed, shown):
     for lang, expected in (
         ("en", "New this period: K07 Paid conversion; retired: K03 Requirement change rate."),

@@ -28,15 +28,6 @@ def folder(tmp_path_factory):
     return folder
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    import IPython.display
-
-    out: list[str] = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: out.append(obj.data))
-    return out
-
-
 def _pm02_k05(frame: pd.DataFrame) -> pd.DataFrame:
     """Li Na (pm02) with her on-time launch rate only."""
     keep = frame["pm_id"] == "pm02"

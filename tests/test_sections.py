@@ -83,16 +83,6 @@ def example_pm(example):
     return open_period(example.ds.data_dir, lang="en", pm="pm01")
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    """What the sections display: Markdown and HTML texts, in order."""
-    import IPython.display
-
-    out: list[str] = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: out.append(obj.data))
-    return out
-
-
 def _only(pm_id: str):
     return lambda frame: frame[frame["pm_id"] == pm_id]
 
