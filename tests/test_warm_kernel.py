@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 
 import nbformat
@@ -86,6 +87,53 @@ def test_a_timed_out_kernel_is_replaced(tmp_path, warm):
     assert warm.km is None
     after = run(notebook(tmp_path / "b.ipynb", PID_CELL), warm)
     assert pid_of(after) != pid_of(first)
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_at_start_because_its_port_was_taken_is_started_again(
+    tmp_path, warm, monkeypatch, caplog
+):
+    # Another process took the port the kernel was given (the race of concurrent kernel starts)
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    made = []
+    create = warm_kernel._WarmClient.create_kernel_manager
+
+    def first_gets_the_taken_port(self):
+        km = create(self)
+        if not made:
+            km.cache_ports = False  # else the port cache picks its own
+            km.shell_port = taken.getsockname()[1]
+        made.append(km)
+        return km
+
+    monkeypatch.setattr(warm_kernel._WarmClient, "create_kernel_manager", first_gets_the_taken_port)
+    try:
+        assert "pid" in run(notebook(tmp_path / "a.ipynb", PID_CELL), warm)
+    finally:
+        taken.close()
+    assert len(made) == 2
+    assert "did not start" in caplog.text and "2 of 3" in caplog.text
+    assert made[0].connection_file and not os.path.exists(made[0].connection_file)  # cleaned up
+
+
+def test_a_kernel_that_never_starts_fails_after_the_attempts(monkeypatch, caplog):
+    class Client:
+        km = kc = None
+        created = 0
+
+        def create_kernel_manager(self):
+            Client.created += 1
+            return None
+
+        def start_new_kernel(self):
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    with pytest.raises(RuntimeError, match="died before"):
+        warm_kernel.start_kernel(Client(), attempts=3)
+    assert Client.created == 3
+    assert caplog.text.count("did not start") == 2
 
 
 @pytest.mark.slow

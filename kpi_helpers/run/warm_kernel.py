@@ -6,6 +6,8 @@ wipes the kernel's namespace (IPython's reset: variables, history, figures) and 
 notebook's folder. Imported modules stay loaded, which is the point; what modules cache is keyed
 on the data it came from (see context.open_period).
 
+A fresh kernel that dies before it answers (most often because another process took one of the
+ports it was given between the choice and the bind) is started again, up to START_ATTEMPTS times.
 A kernel that timed out, died or failed in any way other than a cell raising is shut down and
 the next notebook gets a fresh one; so is one that has run MAX_NOTEBOOKS notebooks, to bound
 what a long run can accumulate. KPI_WORKBOOK_KERNEL_REUSE=N changes that number; 1 gives every
@@ -30,6 +32,7 @@ from kpi_helpers.config import KERNEL_REUSE_ENV
 
 ENGINE = "kpi-workbook-warm"
 MAX_NOTEBOOKS = 500
+START_ATTEMPTS = 3
 RESET_TIMEOUT = 60  # seconds
 
 # Runs silently before each notebook; `{cwd}` is the notebook's folder as a JSON string.
@@ -124,6 +127,37 @@ class _WarmClient(PapermillNotebookClient):
         super().papermill_execute_cells()
 
 
+def start_kernel(client, attempts: int = START_ATTEMPTS) -> None:
+    """Start `client`'s kernel and client, starting another when one dies before it answers.
+
+    jupyter_client picks free ports, closes them and hands them to the kernel; a process that
+    starts a kernel at the same moment can take one of them first, and the kernel then exits
+    before replying to kernel_info. That is worth another try; a missing kernel spec is not.
+    """
+    for attempt in range(1, attempts + 1):
+        client.km = client.create_kernel_manager()
+        try:
+            client.start_new_kernel()
+            client.start_new_kernel_client()
+            return
+        except RuntimeError as e:
+            km, kc = client.km, client.kc
+            client.km = client.kc = None
+            if km is not None:
+                try:
+                    run_sync(_shutdown)(km, kc)
+                except Exception as cleanup:
+                    log.debug("kernel cleanup: %s", cleanup)
+            if attempt == attempts:
+                raise
+            log.warning(
+                "the kernel did not start (%s); starting another (%d of %d)",
+                e,
+                attempt + 1,
+                attempts,
+            )
+
+
 class WarmEngine(NBClientEngine):
     """papermill's nbclient engine, with the kernel taken from and given back to `warm`."""
 
@@ -153,6 +187,8 @@ class WarmEngine(NBClientEngine):
         )
         client.kc = kc
         try:
+            if km is None:
+                start_kernel(client)
             nb = client.execute(cleanup_kc=False)
         except BaseException:
             warm.keep(client.km, client.kc)
