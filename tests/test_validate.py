@@ -414,6 +414,16 @@ def test_objective_weights_must_sum_positive(tiny_data, edit_file):
     ]
 
 
+def test_an_objective_of_weight_0_beside_weighted_ones_is_a_warning(tiny_data, edit_file):
+    edit_file("company.yaml", "weight: 40", "weight: 0")
+    _, problems = validate_dataset(tiny_data)
+    assert len(problems) == 1 and problems[0].severity == "warning"  # the run goes on
+    assert str(problems[0]) == (
+        "company.yaml:27: weight: warning: objective 'O2' has weight 0, so its goals and KPIs "
+        "carry no share of the strategy; give it a positive weight, or end it with period_to"
+    )
+
+
 # --- files that cannot be read -----------------------------------------------------------------
 
 

@@ -282,6 +282,12 @@ _COMPANY: list[tuple[str, str]] = [
         "战略目标的权重合计为 0；请为战略目标设置大于 0 的权重",
     ),
     (
+        r"objective '(?P<id>.*)' has weight 0, so its goals and KPIs carry no share of the "
+        r"strategy; give it a positive weight, or end it with period_to",
+        "战略目标“{id}”的权重为 0，其子目标和 KPI 在战略中不占任何比重；请设置大于 0 的权重，"
+        "或用 period_to 结束它",
+    ),
+    (
         r"period_to (?P<end>\S+) of '(?P<id>.*)' is before its period_from (?P<start>\S+)",
         "“{id}”的 period_to {end} 早于其 period_from {start}",
     ),

@@ -413,6 +413,19 @@ def check_company(folder: Folder) -> list[Problem]:
                 "the objective weights add up to 0; give the objectives positive weights",
             )
         )
+    else:
+        for o in company.objectives:
+            if o.weight == 0:
+                problems.append(
+                    Problem(
+                        file,
+                        lines.get(o.id),
+                        "weight",
+                        f"objective '{o.id}' has weight 0, so its goals and KPIs carry no share "
+                        "of the strategy; give it a positive weight, or end it with period_to",
+                        "warning",
+                    )
+                )
     items = [*company.objectives, *(g for o in company.objectives for g in o.goals)]
     for item in items:
         line = lines.get(item.id)
