@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from test_cli_run import FIXTURES, PERIOD, STEMS, run_cli
 
 from kpi_helpers.data.scaffold import init_data_folder
 from kpi_helpers.report import registry
+from kpi_helpers.run.pool import OWNER_FILE, PRIVATE_PREFIX, remove_stale_private_folders
 
 BIN = Path(sys.executable).parent
 
@@ -99,6 +101,15 @@ def test_dask_run_publishes_the_same_folder_as_a_local_run(cluster, tmp_path):
     assert 'href="pm/pm01.html"' in (folder / "index.html").read_text(encoding="utf-8")
 
 
+def _folder_of(pid: int) -> Path | None:
+    """The private folder of the process `pid` (its owner file names it), if it has one."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PRIVATE_PREFIX}*"):
+        owner = folder / OWNER_FILE
+        if owner.is_file() and owner.read_text() == str(pid):
+            return folder
+    return None
+
+
 @pytest.mark.slow
 def test_a_worker_dying_mid_run_has_its_tasks_rerun_on_the_others(cluster, tmp_path):
     from distributed import Client
@@ -132,6 +143,9 @@ def test_a_worker_dying_mid_run_has_its_tasks_rerun_on_the_others(cluster, tmp_p
             while not client.processing().get(address) and time.monotonic() < deadline:
                 time.sleep(0.1)
             assert client.processing().get(address), "the extra worker never got a task"
+            while not (doomed_folder := _folder_of(extra.pid)) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert doomed_folder, "the extra worker never made its private folder"
             extra.kill()
             run.join(timeout=300)
     finally:
@@ -142,6 +156,8 @@ def test_a_worker_dying_mid_run_has_its_tasks_rerun_on_the_others(cluster, tmp_p
     manifest = json.loads((out / PERIOD / "manifest.json").read_text(encoding="utf-8"))
     assert {n["status"] for n in manifest["notebooks"]} == {"ok"}
     assert (out / PERIOD / "pm" / "pm02.html").is_file()
+    # the killed worker's private folder (kernel files) is the next run's to remove
+    assert doomed_folder in remove_stale_private_folders() and not doomed_folder.exists()
 
 
 def test_an_unreachable_scheduler_is_one_sentence_and_exit_1(tiny_data, tmp_path):

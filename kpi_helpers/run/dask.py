@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -11,7 +14,14 @@ from pathlib import Path
 from kpi_helpers.errors import KpiWorkbookError
 from kpi_helpers.publish import html as publish
 from kpi_helpers.run.plan import NotebookJob, NotebookResult, _one_line, check_parameters, stops_run
-from kpi_helpers.run.pool import _init_worker, _run_job, write_kernelspec
+from kpi_helpers.run.pool import (
+    OWNER_FILE,
+    PRIVATE_PREFIX,
+    _init_worker,
+    _run_job,
+    remove_stale_private_folders,
+    write_kernelspec,
+)
 
 DASK_CONNECT_TIMEOUT = 10  # seconds to reach the scheduler before the run gives up
 
@@ -28,7 +38,7 @@ def run_job_on_worker(job: NotebookJob, page: publish.PageContext, source: str):
     """
     global _dask_worker_dir
     if _dask_worker_dir is None:
-        private = Path(tempfile.mkdtemp(prefix="kpi-workbook-dask-"))
+        private = _worker_folder()
         write_kernelspec(private / "jupyter")
         _init_worker(str(private / "jupyter"), str(private / "ipython"))
         _dask_worker_dir = private
@@ -47,6 +57,19 @@ def run_job_on_worker(job: NotebookJob, page: publish.PageContext, source: str):
             if (build / f).is_file()
         }
     return result, files
+
+
+def _worker_folder() -> Path:
+    """This worker's private folder (kernel spec, IPython and kernel files), mode 0700.
+
+    It carries the worker's pid like a local run's, so a worker that is killed leaves a folder
+    the next worker or run on the machine removes; a worker that exits removes its own.
+    """
+    remove_stale_private_folders()
+    private = Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX))
+    (private / OWNER_FILE).write_text(str(os.getpid()))
+    atexit.register(shutil.rmtree, private, True)
+    return private
 
 
 def execute_jobs_dask(
