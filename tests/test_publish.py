@@ -141,10 +141,23 @@ def test_keep_failed_replaces_an_older_failed_folder(tmp_path: Path):
     build = tmp_path / ".tmp-2026-Q2-x"
     (build / "executed").mkdir(parents=True)
     (build / "executed" / "01_strategy.ipynb").write_text("{}")
+    (build / "executed" / "01_strategy.ipynb").chmod(0o666)
     kept = publish.keep_failed(build, tmp_path, "2026-Q2")
     assert kept == tmp_path / "2026-Q2.failed"
     assert sorted(p.name for p in kept.iterdir()) == ["executed"]
     assert not build.exists()
+    # the executed notebooks hold what the reports hold: the reports' modes, not the umask's
+    assert (kept / "executed" / "01_strategy.ipynb").stat().st_mode & 0o777 == 0o640
+    assert {(kept / d).stat().st_mode & 0o777 for d in ("", "executed")} == {0o750}
+    assert publish.keep_failed(build_again(tmp_path), tmp_path, "2026-Q2", 0o644) == kept
+    assert (kept / "executed" / "01_strategy.ipynb").stat().st_mode & 0o777 == 0o644
+
+
+def build_again(tmp_path: Path) -> Path:
+    build = tmp_path / ".tmp-2026-Q2-y"
+    (build / "executed").mkdir(parents=True)
+    (build / "executed" / "01_strategy.ipynb").write_text("{}")
+    return build
 
 
 def test_leftovers_of_killed_runs_are_removed(tmp_path: Path):

@@ -374,8 +374,14 @@ def failed_folder(out_dir: Path, period: str) -> Path:
     return out_dir / f"{period}.failed"
 
 
-def keep_failed(build: Path, out_dir: Path, period: str) -> Path:
-    """Move a failed run's folder (executed notebooks, manifest) to reports/<period>.failed/."""
+def keep_failed(
+    build: Path, out_dir: Path, period: str, file_mode: int = DEFAULT_FILE_MODE
+) -> Path:
+    """Move a failed run's folder (executed notebooks, manifest) to reports/<period>.failed/.
+
+    Its notebooks hold the same scores and comments as the reports: it gets their modes.
+    """
+    set_modes(build, file_mode)
     kept = failed_folder(out_dir, period)
     shutil.rmtree(kept, ignore_errors=True)
     os.replace(build, kept)

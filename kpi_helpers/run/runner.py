@@ -428,7 +428,7 @@ def run_reports(
             manifest["failed"] = [r.name for r in failed]
             publish.write_json(build / "manifest.json", manifest)
             if failed and not partial:
-                kept = publish.keep_failed(build, out_dir, period)
+                kept = publish.keep_failed(build, out_dir, period, file_mode)
                 raise NotebookFailed(_failure_message(jobs, results, kept, target))
             for job, result in zip(jobs, results, strict=True):
                 if result.status == "failed":
