@@ -182,7 +182,9 @@ def feedback_tables(
 
 
 def _key(s: pd.Series) -> pd.Series:
-    return pd.Series(category(s.astype("object").reset_index(drop=True)).to_numpy(), index=s.index)
+    if not isinstance(s.dtype, pd.StringDtype):  # text columns are factorised as they are
+        s = s.astype("object")
+    return pd.Series(category(s.reset_index(drop=True)).to_numpy(), index=s.index)
 
 
 def _grouped(keys: dict, dtypes: dict, ind: pd.DataFrame, by: list[str], z: float) -> pd.DataFrame:

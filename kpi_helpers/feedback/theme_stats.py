@@ -94,6 +94,13 @@ def _examples(
     return out
 
 
+def _lang_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
+    """{language: rows} of the rows' language codes (-1: none), most first, ties by name."""
+    counts = np.bincount(codes[codes >= 0], minlength=len(names)).tolist()
+    named = sorted((names[i], c) for i, c in enumerate(counts) if c)
+    return dict(sorted(named, key=lambda kv: -kv[1]))
+
+
 def summarise(
     texts: pd.DataFrame, defs: list[dict], matrix: np.ndarray, examples: bool = True
 ) -> pd.DataFrame:
@@ -116,7 +123,9 @@ def summarise(
     old = (period == prev).fillna(False).to_numpy(dtype=bool) if prev else None
     n_themes = matrix.sum(axis=1) if matrix.size else np.zeros(n_all)
     score = texts["sentiment_score"].to_numpy(dtype=float)
-    lang = texts["lang"].astype("object").to_numpy()
+    # languages as codes: counting them per theme is a bincount, not a sort of strings
+    lang_codes, lang_names = pd.factorize(texts["lang"].astype("object"), use_na_sentinel=True)
+    lang_names = [str(x) for x in lang_names]
     # only what examples are picked from: taking rows of every column costs seconds on 1M rows
     quoted = texts[["feedback_id", "text", "lang", "sentiment_score"]]
     rows = []
@@ -125,12 +134,11 @@ def summarise(
         n = int(mask.sum())
         if not n:
             continue
-        present = lang[mask]
-        keys, counts = np.unique(present[pd.notna(present)].astype(str), return_counts=True)
-        langs = dict(sorted(zip(keys, counts.tolist(), strict=True), key=lambda kv: -kv[1]))
+        langs = _lang_counts(lang_codes[mask], lang_names)
         terms = [t for lg in ("zh", "en") for t in d["terms"].get(lg, [])]
         neg = float(negative[mask].mean()) if negative is not None else np.nan
-        mean = float(np.nanmean(score[mask])) if not np.isnan(score[mask]).all() else np.nan
+        scores = score[mask]
+        mean = float(np.nanmean(scores)) if not np.isnan(scores).all() else np.nan
         recent = mask & cur if cur is not None and (mask & cur).any() else mask
         row = {
             "key": d["key"],
@@ -142,9 +150,7 @@ def summarise(
             "langs": {str(k): int(v) for k, v in langs.items()},
             "n": n,
             "share": n / n_all,
-            "sentiment": float(np.nanmean(score[mask]))
-            if not np.isnan(score[mask]).all()
-            else np.nan,
+            "sentiment": mean,
             "negative": neg,
             "negative_share": neg,
             "share_latest": np.nan,
