@@ -399,6 +399,7 @@ def assign_themes(
         return [], np.zeros((len(df), 0), dtype=bool)
     lang = comment_lang(df.assign(text=text)).to_numpy(dtype=object)
     codes, uniques = pd.factorize(text)
+    uniques = np.asarray(uniques, dtype=object)  # once: matching and hashing read Python strings
     catalogue = merged_catalogue(keywords)
     hits = catalogue_hits(uniques, catalogue, workers=workers)
     groups = [dict(t, mask=hits[i][codes]) for i, t in enumerate(catalogue)]
