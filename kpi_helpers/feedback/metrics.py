@@ -39,7 +39,7 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto", workers: int = 1) -> pd
     get no sentiment (<NA>), so sentiment shares are shares of the rows that have a text.
     With `workers` > 1 a large number of new texts is scored on that many processes.
     """
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     text = out["text"] if "text" in out else pd.Series(pd.NA, index=out.index, dtype="string")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     u = pd.Series(uniques, dtype="string")

@@ -69,15 +69,19 @@ def _typical(
     )
 
 
-def _examples(
-    texts: pd.DataFrame, member: np.ndarray, terms: list[str], n_themes: np.ndarray, mean: float
-) -> list:
-    """Up to EXAMPLES representative comments per language among the rows of texts where
-    `member` is true (at most 600 of them, a fixed random sample): {feedback_id, lang, text}."""
+def _candidates(member: np.ndarray) -> np.ndarray:
+    """Positions of the rows an example is picked from: those where `member` is true, at most
+    600 of them (a fixed random sample), in order."""
     where = np.flatnonzero(member)
     if len(where) > 600:
         where = where[np.sort(np.random.default_rng(0).choice(len(where), 600, replace=False))]
-    rows = texts.iloc[where].assign(_k=n_themes[where])
+    return where
+
+
+def _examples(rows: pd.DataFrame, n_themes: np.ndarray, terms: list[str], mean: float) -> list:
+    """Up to EXAMPLES representative comments per language among `rows` (the _candidates of a
+    theme; n_themes: how many themes each carries): {feedback_id, lang, text}."""
+    rows = rows.assign(_k=n_themes)
     norm = rows["text"].astype(str).str.lower().str.replace(r"[\W_]+", "", regex=True)
     rows = rows[~norm.duplicated()]
     length = rows["text"].astype(str).str.len()
@@ -128,6 +132,13 @@ def summarise(
     lang_names = [str(x) for x in lang_names]
     # only what examples are picked from: taking rows of every column costs seconds on 1M rows
     quoted = texts[["feedback_id", "text", "lang", "sentiment_score"]]
+    picks = {}  # per theme, the rows its examples are picked from; taken from quoted at once
+    for j in range(len(defs) if examples else 0):
+        mask = matrix[:, j]
+        if mask.any():
+            picks[j] = _candidates(mask & cur if cur is not None and (mask & cur).any() else mask)
+    pool = np.unique(np.concatenate(list(picks.values()))) if picks else np.zeros(0, dtype=int)
+    candidates = quoted.iloc[pool]
     rows = []
     for j, d in enumerate(defs):
         mask = matrix[:, j]
@@ -139,7 +150,6 @@ def summarise(
         neg = float(negative[mask].mean()) if negative is not None else np.nan
         scores = score[mask]
         mean = float(np.nanmean(scores)) if not np.isnan(scores).all() else np.nan
-        recent = mask & cur if cur is not None and (mask & cur).any() else mask
         row = {
             "key": d["key"],
             "theme": d["name_en"],
@@ -157,7 +167,11 @@ def summarise(
             "share_prev": np.nan,
             "change": np.nan,
             "change_real": pd.NA,
-            "examples": _examples(quoted, recent, terms, n_themes, mean) if examples else [],
+            "examples": _examples(
+                candidates.iloc[np.searchsorted(pool, picks[j])], n_themes[picks[j]], terms, mean
+            )
+            if examples
+            else [],
             "terms": terms,
         }
         if cur is not None and old is not None:
