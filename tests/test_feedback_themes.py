@@ -364,3 +364,20 @@ def test_languages_per_theme_are_counted_most_first_then_by_name():
     assert _lang_counts(codes, ["zh", "en", "fr"]) == {"en": 3, "fr": 2, "zh": 2}
     assert list(_lang_counts(codes, ["zh", "en", "fr"])) == ["en", "fr", "zh"]
     assert _lang_counts(np.array([-1]), ["zh"]) == {}
+
+
+def test_terms_merged_by_prefix_find_what_the_longest_first_alternation_finds():
+    """trie_pattern gives the matches of "|".join(terms, longest first): at each position the
+    longest term starting there, the scan going on after it."""
+    import re
+
+    from kpi_helpers.feedback.text_index import trie_pattern
+
+    terms = ["送餐", "送餐速度", "速度", "慢", "log in", "login", "log", "a+b", "crash"]
+    text = "送餐速度太慢，速度慢；送餐很快 login log in logs a+b crashes c.rash"
+    plain = "|".join(map(re.escape, sorted(terms, key=len, reverse=True)))
+    spans = [(m.start(), m.group()) for m in re.finditer(trie_pattern(terms), text)]
+    assert spans == [(m.start(), m.group()) for m in re.finditer(plain, text)]
+    assert [w for _, w in spans] == [
+        "送餐速度", "慢", "速度", "慢", "送餐", "login", "log in", "log", "a+b", "crash",
+    ]  # fmt: skip
