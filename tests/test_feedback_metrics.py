@@ -209,3 +209,20 @@ def test_sentiment_shares_from_string_columns():
     )
     row = feedback_metrics(df, by=[]).iloc[0]
     assert (row["positive"], row["neutral"], row["negative"]) == (0.25, 0.25, 0.5)
+
+
+@pytest.mark.parametrize("dtype", ["string", "str"])
+def test_text_group_keys_give_the_same_table_as_object_keys(dtype):
+    """A text column (with an empty cell) is grouped without turning it into Python objects
+    first: the table equals the one grouped on the same values as objects."""
+    df = frame(
+        nps=[10, 9, 0, 5, 10, 8],
+        product=pd.array(["Pay", "App", "Pay", None, "App", "Pay"], dtype=dtype),
+    )
+    text = feedback_metrics(df, by=["product"])
+    plain = feedback_metrics(df.assign(product=df["product"].astype(object)), by=["product"])
+    assert text["product"].tolist() == ["App", "Pay"]  # the empty cell is left out
+    assert text["n"].tolist() == [2, 3]
+    assert text["nps"].tolist() == pytest.approx([100.0, 0.0])
+    assert text["nps"].tolist() == plain["nps"].tolist()
+    assert text["n"].tolist() == plain["n"].tolist()

@@ -318,3 +318,66 @@ def test_discovery_samples_large_sets_so_that_new_comments_change_few_of_them():
     assert share.reindex(top).fillna(0).sum() == pytest.approx(
         texts.value_counts(normalize=True).head(20).sum(), rel=0.5
     )
+
+
+def test_discovered_terms_are_looked_for_in_the_texts_of_their_language_only():
+    """_hits_in over the distinct texts of one language gives the same masks as one scan of
+    every distinct text, and no hit in the texts of the other language."""
+    from kpi_helpers.feedback.text_index import TextIndex
+    from kpi_helpers.feedback.themes import _hits_in
+
+    uniques = np.array(
+        ["送餐太慢", "crash on login", "送餐很快，包装好", "app crashes", "包装破了", "uncrash"],
+        dtype=object,
+    )
+    codes = np.array([0, 2, 2, 4, 0])  # rows of the Chinese texts (0, 2, 4)
+    groups = {"送餐": ["送餐"], "包装": ["包装"], "crash": ["crash"]}
+    got = _hits_in(uniques, codes, groups)
+    assert got["送餐"].tolist() == [True, False, True, False, False, False]
+    assert got["包装"].tolist() == [False, False, True, False, True, False]
+    assert not got["crash"].any()  # the English texts are not scanned for Chinese rows
+    full = TextIndex(uniques).hits(groups, whole_words=True)
+    used = np.zeros(len(uniques), dtype=bool)
+    used[codes] = True
+    for g in groups:
+        assert (got[g] == (full[g] & used)).all()
+    assert _hits_in(uniques, codes, {}) == {}
+
+
+def test_discovery_sample_from_known_keys_is_the_sample_from_the_texts():
+    from kpi_helpers.feedback.cache import text_keys
+    from kpi_helpers.feedback.themes import _stable_sample
+
+    texts = pd.Series([f"评论{i % 700}" for i in range(5_000)], dtype="string")
+    keys = text_keys(texts.to_numpy(dtype=object))
+    plain, given = _stable_sample(texts, 1_000), _stable_sample(texts, 1_000, keys)
+    assert plain.index.tolist() == given.index.tolist()
+    # the keys of the distinct texts mapped back are the keys of every text
+    codes, uniques = pd.factorize(texts)
+    assert (text_keys(uniques)[codes] == keys).all()
+
+
+def test_languages_per_theme_are_counted_most_first_then_by_name():
+    from kpi_helpers.feedback.theme_stats import _lang_counts
+
+    codes = np.array([1, 0, 1, -1, 2, 2, 1, 0])  # -1: a row without a language
+    assert _lang_counts(codes, ["zh", "en", "fr"]) == {"en": 3, "fr": 2, "zh": 2}
+    assert list(_lang_counts(codes, ["zh", "en", "fr"])) == ["en", "fr", "zh"]
+    assert _lang_counts(np.array([-1]), ["zh"]) == {}
+
+
+def test_terms_merged_by_prefix_find_what_the_longest_first_alternation_finds():
+    """trie_pattern gives the matches of "|".join(terms, longest first): at each position the
+    longest term starting there, the scan going on after it."""
+    import re
+
+    from kpi_helpers.feedback.text_index import trie_pattern
+
+    terms = ["送餐", "送餐速度", "速度", "慢", "log in", "login", "log", "a+b", "crash"]
+    text = "送餐速度太慢，速度慢；送餐很快 login log in logs a+b crashes c.rash"
+    plain = "|".join(map(re.escape, sorted(terms, key=len, reverse=True)))
+    spans = [(m.start(), m.group()) for m in re.finditer(trie_pattern(terms), text)]
+    assert spans == [(m.start(), m.group()) for m in re.finditer(plain, text)]
+    assert [w for _, w in spans] == [
+        "送餐速度", "慢", "速度", "慢", "送餐", "login", "log in", "log", "a+b", "crash",
+    ]  # fmt: skip

@@ -218,3 +218,20 @@ def test_many_texts_scored_on_two_processes_score_as_on_one(monkeypatch):
     two = metrics.score_texts(texts, workers=2)
     pd.testing.assert_frame_equal(two, metrics.score_texts(texts, workers=1))
     assert two["sentiment"].iloc[0] == "negative" and two["sentiment"].iloc[1] == "positive"
+
+
+def test_a_feature_repeated_in_a_comment_counts_once_among_many_comments():
+    """The margins sum each distinct feature of a comment once, however often it repeats and
+    however many comments are scored together."""
+    weights = sentiment.load_model()["zh"]["weights"]
+    bias = sentiment.load_model()["zh"]["bias"]
+    grams = ["好", "好好", "好好好", "^好", "好$"]
+    known = bias + sum(weights.get(g, 0.0) for g in grams)
+    texts = ["好" * k for k in (3, 4, 9)] + ["差评差评差评，好评好评"] * 2 + ["送餐太慢了"] * 500
+    fast = sentiment._margins(texts, "zh")
+    np.testing.assert_allclose(fast[:3], known, atol=1e-12)  # 好好好 ... 好×9: the same features
+    np.testing.assert_allclose(fast, sentiment.reference_margins(texts, "zh"), atol=1e-9)
+    en = ["great great great app", "not good, not good at all!"] * 300
+    np.testing.assert_allclose(
+        sentiment._margins(en, "en"), sentiment.reference_margins(en, "en"), atol=1e-9
+    )

@@ -39,7 +39,7 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto", workers: int = 1) -> pd
     get no sentiment (<NA>), so sentiment shares are shares of the rows that have a text.
     With `workers` > 1 a large number of new texts is scored on that many processes.
     """
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     text = out["text"] if "text" in out else pd.Series(pd.NA, index=out.index, dtype="string")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     u = pd.Series(uniques, dtype="string")
@@ -182,7 +182,9 @@ def feedback_tables(
 
 
 def _key(s: pd.Series) -> pd.Series:
-    return pd.Series(category(s.astype("object").reset_index(drop=True)).to_numpy(), index=s.index)
+    if not isinstance(s.dtype, pd.StringDtype):  # text columns are factorised as they are
+        s = s.astype("object")
+    return pd.Series(category(s.reset_index(drop=True)).to_numpy(), index=s.index)
 
 
 def _grouped(keys: dict, dtypes: dict, ind: pd.DataFrame, by: list[str], z: float) -> pd.DataFrame:

@@ -8,6 +8,29 @@ import re
 import numpy as np
 
 
+def trie_pattern(terms) -> str:
+    """One regex finding the same matches as the alternation of the terms longest first
+    ("|".join of them sorted by length, descending): at each position the longest term that
+    starts there. The terms are merged by common prefix, so a position costs one step per
+    character instead of one try per term; a term that ends where longer ones go on is tried
+    after them (a greedy optional tail)."""
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a term ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
 class TextIndex:
     """Distinct texts joined into one lower-cased string, so that finding every keyword of every
     theme is one regex scan of that string instead of one search per text and keyword."""
@@ -36,7 +59,7 @@ class TextIndex:
         credit: dict[str, list] = {}
         positions: dict = {g: [] for g in groups}
         big, size = self.big, len(self.big)
-        for m in re.finditer("|".join(map(re.escape, terms)), big):
+        for m in re.finditer(trie_pattern(terms), big):
             word = m.group()
             owners = credit.get(word)
             if owners is None:

@@ -69,15 +69,19 @@ def _typical(
     )
 
 
-def _examples(
-    texts: pd.DataFrame, member: np.ndarray, terms: list[str], n_themes: np.ndarray, mean: float
-) -> list:
-    """Up to EXAMPLES representative comments per language among the rows of texts where
-    `member` is true (at most 600 of them, a fixed random sample): {feedback_id, lang, text}."""
+def _candidates(member: np.ndarray) -> np.ndarray:
+    """Positions of the rows an example is picked from: those where `member` is true, at most
+    600 of them (a fixed random sample), in order."""
     where = np.flatnonzero(member)
     if len(where) > 600:
         where = where[np.sort(np.random.default_rng(0).choice(len(where), 600, replace=False))]
-    rows = texts.iloc[where].assign(_k=n_themes[where])
+    return where
+
+
+def _examples(rows: pd.DataFrame, n_themes: np.ndarray, terms: list[str], mean: float) -> list:
+    """Up to EXAMPLES representative comments per language among `rows` (the _candidates of a
+    theme; n_themes: how many themes each carries): {feedback_id, lang, text}."""
+    rows = rows.assign(_k=n_themes)
     norm = rows["text"].astype(str).str.lower().str.replace(r"[\W_]+", "", regex=True)
     rows = rows[~norm.duplicated()]
     length = rows["text"].astype(str).str.len()
@@ -92,6 +96,13 @@ def _examples(
             r = part.iloc[i]
             out.append({"feedback_id": str(r["feedback_id"]), "lang": str(lg), "text": r["text"]})
     return out
+
+
+def _lang_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
+    """{language: rows} of the rows' language codes (-1: none), most first, ties by name."""
+    counts = np.bincount(codes[codes >= 0], minlength=len(names)).tolist()
+    named = sorted((names[i], c) for i, c in enumerate(counts) if c)
+    return dict(sorted(named, key=lambda kv: -kv[1]))
 
 
 def summarise(
@@ -116,22 +127,29 @@ def summarise(
     old = (period == prev).fillna(False).to_numpy(dtype=bool) if prev else None
     n_themes = matrix.sum(axis=1) if matrix.size else np.zeros(n_all)
     score = texts["sentiment_score"].to_numpy(dtype=float)
-    lang = texts["lang"].astype("object").to_numpy()
+    # languages as codes: counting them per theme is a bincount, not a sort of strings
+    lang_codes, lang_names = pd.factorize(texts["lang"].astype("object"), use_na_sentinel=True)
+    lang_names = [str(x) for x in lang_names]
     # only what examples are picked from: taking rows of every column costs seconds on 1M rows
     quoted = texts[["feedback_id", "text", "lang", "sentiment_score"]]
+    picks = {}  # per theme, the rows its examples are picked from; taken from quoted at once
+    for j in range(len(defs) if examples else 0):
+        mask = matrix[:, j]
+        if mask.any():
+            picks[j] = _candidates(mask & cur if cur is not None and (mask & cur).any() else mask)
+    pool = np.unique(np.concatenate(list(picks.values()))) if picks else np.zeros(0, dtype=int)
+    candidates = quoted.iloc[pool]
     rows = []
     for j, d in enumerate(defs):
         mask = matrix[:, j]
         n = int(mask.sum())
         if not n:
             continue
-        present = lang[mask]
-        keys, counts = np.unique(present[pd.notna(present)].astype(str), return_counts=True)
-        langs = dict(sorted(zip(keys, counts.tolist(), strict=True), key=lambda kv: -kv[1]))
+        langs = _lang_counts(lang_codes[mask], lang_names)
         terms = [t for lg in ("zh", "en") for t in d["terms"].get(lg, [])]
         neg = float(negative[mask].mean()) if negative is not None else np.nan
-        mean = float(np.nanmean(score[mask])) if not np.isnan(score[mask]).all() else np.nan
-        recent = mask & cur if cur is not None and (mask & cur).any() else mask
+        scores = score[mask]
+        mean = float(np.nanmean(scores)) if not np.isnan(scores).all() else np.nan
         row = {
             "key": d["key"],
             "theme": d["name_en"],
@@ -142,16 +160,18 @@ def summarise(
             "langs": {str(k): int(v) for k, v in langs.items()},
             "n": n,
             "share": n / n_all,
-            "sentiment": float(np.nanmean(score[mask]))
-            if not np.isnan(score[mask]).all()
-            else np.nan,
+            "sentiment": mean,
             "negative": neg,
             "negative_share": neg,
             "share_latest": np.nan,
             "share_prev": np.nan,
             "change": np.nan,
             "change_real": pd.NA,
-            "examples": _examples(quoted, recent, terms, n_themes, mean) if examples else [],
+            "examples": _examples(
+                candidates.iloc[np.searchsorted(pool, picks[j])], n_themes[picks[j]], terms, mean
+            )
+            if examples
+            else [],
             "terms": terms,
         }
         if cur is not None and old is not None:

@@ -200,7 +200,9 @@ def _overlaps(a: str, b: str, lang: str) -> bool:
     return wa <= wb or wb <= wa
 
 
-def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.DataFrame:
+def discover(
+    texts: pd.Series, lang: str, *, top: int = 10, exclude=(), keys: np.ndarray | None = None
+) -> pd.DataFrame:
     """Frequent, distinctive words and word pairs in texts of one language.
 
     Score = document frequency x distinctiveness: the log ratio of the term's rate in these
@@ -209,10 +211,12 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
     as in the background is dropped, so everyday words, brands and platforms (also on the stop
     lists) do not become themes. A word pair counts as a term when it makes up at least 30 % of
     its rarer word's occurrences. Returns columns term, df (documents in the sample), score.
+    `keys` (optional) are the texts' cache.text_keys, when the caller has them already.
     """
-    sample = texts.dropna()
+    present = texts.notna().to_numpy()
+    sample = texts[present]
     if len(sample) > DISCOVERY_SAMPLE:
-        sample = _stable_sample(sample, DISCOVERY_SAMPLE)
+        sample = _stable_sample(sample, DISCOVERY_SAMPLE, None if keys is None else keys[present])
     within = sample.str.len().cumsum() <= DISCOVERY_CHARS  # segmenting costs per character
     sample = sample[within] if within.sum() >= 100 else sample
     counts = sample.value_counts()  # each distinct text is segmented once, counted per row
@@ -269,14 +273,18 @@ def discover(texts: pd.Series, lang: str, *, top: int = 10, exclude=()) -> pd.Da
     return out.sort_values(["score", "term"], ascending=[False, True]).head(top)
 
 
-def _stable_sample(texts: pd.Series, n: int) -> pd.Series:
+def _stable_sample(texts: pd.Series, n: int, keys: np.ndarray | None = None) -> pd.Series:
     """n of the texts, in a random-looking order that new comments hardly change: those with
     the smallest hash of text and occurrence number (the 2nd "好评" is another draw than the 1st,
     so repeated texts are sampled as often as they occur). Adding 5 % new comments changes about
-    5 % of the sample, so discovery finds the same themes and re-segments few texts."""
+    5 % of the sample, so discovery finds the same themes and re-segments few texts.
+    `keys`: the texts' cache.text_keys when the caller has them (else they are computed)."""
     from kpi_helpers.feedback.cache import text_keys
 
-    h = text_keys(texts.to_numpy(dtype=object))
+    if keys is None:
+        codes, uniques = pd.factorize(texts)  # each distinct text is hashed once
+        keys = text_keys(uniques)[codes]
+    h = np.asarray(keys, dtype=np.uint64)
     occurrence = pd.Series(h).groupby(h, sort=False).cumcount().to_numpy(np.uint64)
     x = h ^ (occurrence * np.uint64(0x9E3779B97F4A7C15))  # splitmix64's finaliser mixes them
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
@@ -381,6 +389,7 @@ def assign_themes(
     Returns (themes: key, name_zh, name_en, source, terms {"zh", "en"}; a boolean matrix
     rows x themes). Themes that no comment carries are left out.
     """
+    from kpi_helpers.feedback.cache import text_keys
     from kpi_helpers.feedback.catalogue import all_terms, merged_catalogue
 
     if isinstance(keywords, (str, Path)):
@@ -390,21 +399,24 @@ def assign_themes(
         return [], np.zeros((len(df), 0), dtype=bool)
     lang = comment_lang(df.assign(text=text)).to_numpy(dtype=object)
     codes, uniques = pd.factorize(text)
-    index = TextIndex(uniques)
+    uniques = np.asarray(uniques, dtype=object)  # once: matching and hashing read Python strings
     catalogue = merged_catalogue(keywords)
-    hits = catalogue_hits(uniques, catalogue, index, workers)
+    hits = catalogue_hits(uniques, catalogue, workers=workers)
     groups = [dict(t, mask=hits[i][codes]) for i, t in enumerate(catalogue)]
     known = [w for t in catalogue for w in all_terms(t)]
     found: list[dict] = []
     min_n = max(3, math.ceil(0.005 * len(df)))
     nonblank = (text != "").to_numpy()
+    row_keys = None  # each row's text hash, from the distinct texts (discovery samples by it)
     for lg in ("zh", "en"):
         in_lang = lang == lg
         part = text[in_lang & nonblank]
         if len(part) < 20:
             continue
-        disc = discover(part, lg, top=3 * top, exclude=known)
-        term_hits = index.hits({t: [t] for t in disc["term"]}, whole_words=True)
+        if row_keys is None:
+            row_keys = text_keys(uniques)[codes]
+        disc = discover(part, lg, top=3 * top, exclude=known, keys=row_keys[in_lang & nonblank])
+        term_hits = _hits_in(uniques, codes[in_lang], {t: [t] for t in disc["term"]})
         for term in disc["term"]:
             mask = term_hits[term][codes] & in_lang
             if mask.sum() < min_n:
@@ -424,6 +436,20 @@ def assign_themes(
     out = [g for g in groups + found if g["mask"].any()]
     matrix = np.column_stack([g.pop("mask") for g in out]) if out else np.zeros((len(df), 0), bool)
     return out, matrix
+
+
+def _hits_in(uniques, codes: np.ndarray, groups: dict) -> dict[str, np.ndarray]:
+    """TextIndex.hits (whole words) of the distinct texts that `codes` use, as masks over all
+    of `uniques` (False for the others): a language's terms are looked for in its texts only."""
+    if not groups:
+        return {}
+    used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))
+    part = TextIndex(np.asarray(uniques, dtype=object)[used]).hits(groups, whole_words=True)
+    out = {}
+    for g, found in part.items():
+        out[g] = np.zeros(len(uniques), dtype=bool)
+        out[g][used] = found
+    return out
 
 
 def row_themes(defs: list[dict], matrix: np.ndarray) -> list[str]:
