@@ -21,6 +21,7 @@ from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.folder import folder_fingerprint
 from kpi_helpers.errors import KpiWorkbookError
 from kpi_helpers.publish import html as publish
+from kpi_helpers.run.memory import release_memory
 from kpi_helpers.run.plan import (
     NotebookJob,
     NotebookResult,
@@ -350,6 +351,9 @@ def execute_jobs(
                 with open(handed, "wb") as f:
                     fingerprint = folder_fingerprint(Path(ds.data_dir))
                     pickle.dump((fingerprint, ds, prepared), f, protocol=5)
+            # what preparing and writing them took is garbage now: give it back before the
+            # kernels load their copies (this process waits beside them until the last page)
+            release_memory()
             for check in checks:
                 try:
                     check.result()
