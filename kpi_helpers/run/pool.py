@@ -240,6 +240,8 @@ def _run_job(job: NotebookJob, build: Path, page: publish.PageContext) -> Notebo
         target.write_text(html, encoding="utf-8")
     except Exception as e:
         return NotebookResult(job.name, "failed", ran, error=f"HTML export: {_one_line(e)}")
+    del nb, html  # the executed notebook and its page (charts as PNG): written, not needed
+    release_memory()
     return NotebookResult(job.name, "ok", ran, time.perf_counter() - start - ran)
 
 
