@@ -40,6 +40,12 @@ last_run: dict[str, dict[str, int]] = {}
 _memo: dict[Path, tuple[tuple, pd.DataFrame, pd.Index]] = {}
 
 
+def forget() -> None:
+    """Drop the cache files this process keeps parsed in memory (a million comments' results
+    take a few hundred MB); the next lookup reads its file again."""
+    _memo.clear()
+
+
 def cache_dir() -> Path | None:
     """The cache folder, or None when KPI_WORKBOOK_CACHE_DIR is "off"."""
     value = os.environ.get(CACHE_DIR_ENV, "").strip()

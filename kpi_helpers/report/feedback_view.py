@@ -66,9 +66,11 @@ def feedback_until(
 def _recent(periods: pd.Series, period: str, last_n: int) -> np.ndarray:
     """Which of `periods` are among the last_n periods up to `period`."""
     now = parse_period(period).ordinal
-    ordinals = {p: parse_period(p).ordinal for p in periods.dropna().unique()}
-    ordinal = periods.map(ordinals).astype("float64").to_numpy()
-    return (ordinal <= now) & (ordinal > now - last_n)
+    # per distinct period, then spread by code: no object array of a million period strings
+    codes, uniques = pd.factorize(periods, use_na_sentinel=True)
+    ordinal = np.array([parse_period(p).ordinal for p in uniques], dtype="float64")
+    keep = np.append((ordinal <= now) & (ordinal > now - last_n), False)  # code -1: no period
+    return keep[codes]
 
 
 def keywords_file(ds: Dataset):

@@ -21,6 +21,7 @@ from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.folder import folder_fingerprint
 from kpi_helpers.errors import KpiWorkbookError
 from kpi_helpers.publish import html as publish
+from kpi_helpers.run.memory import release_memory
 from kpi_helpers.run.plan import (
     NotebookJob,
     NotebookResult,
@@ -239,6 +240,8 @@ def _run_job(job: NotebookJob, build: Path, page: publish.PageContext) -> Notebo
         target.write_text(html, encoding="utf-8")
     except Exception as e:
         return NotebookResult(job.name, "failed", ran, error=f"HTML export: {_one_line(e)}")
+    del nb, html  # the executed notebook and its page (charts as PNG): written, not needed
+    release_memory()
     return NotebookResult(job.name, "ok", ran, time.perf_counter() - start - ran)
 
 
@@ -350,6 +353,9 @@ def execute_jobs(
                 with open(handed, "wb") as f:
                     fingerprint = folder_fingerprint(Path(ds.data_dir))
                     pickle.dump((fingerprint, ds, prepared), f, protocol=5)
+            # what preparing and writing them took is garbage now: give it back before the
+            # kernels load their copies (this process waits beside them until the last page)
+            release_memory()
             for check in checks:
                 try:
                     check.result()

@@ -19,6 +19,7 @@ from kpi_helpers.config import NOTEBOOKS_DIR
 from kpi_helpers.data.dataset import Dataset
 from kpi_helpers.data.urls import url_for_workers
 from kpi_helpers.engine.results import PeriodResults, period_results
+from kpi_helpers.feedback import cache as feedback_cache
 from kpi_helpers.feedback.analysis import analyse_rows
 from kpi_helpers.publish import html as publish
 from kpi_helpers.publish import languages
@@ -127,6 +128,10 @@ def _handover(
     except Exception as e:  # the notebooks will say it in their own words
         log.debug("the feedback analysis was left to the notebooks: %s", e)
         return Handover(results)
+    finally:
+        # the cache files read for it, parsed (hundreds of MB for a million comments): this
+        # process needs them no more, and they would stay beside the kernels until the end
+        feedback_cache.forget()
     rows = 0 if analysed is None else len(analysed)
     log.info("%s feedback rows analysed in %.1f s", f"{rows:,}", time.perf_counter() - started)
     return Handover(replace(results, feedback_analysed=analysed), company)
