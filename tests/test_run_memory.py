@@ -70,6 +70,7 @@ def test_release_memory_gives_freed_heap_back_to_the_system():
 def test_a_warm_kernel_gives_memory_back_before_each_notebook(monkeypatch, tmp_path):
     released = []
     monkeypatch.setattr(memory, "release_memory", lambda: released.append(True))
+    monkeypatch.setattr(memory, "KERNEL_RELEASE_ABOVE", 0)  # a large kernel
 
     class Shell:
         def reset(self, new_session):
@@ -79,3 +80,14 @@ def test_a_warm_kernel_gives_memory_back_before_each_notebook(monkeypatch, tmp_p
     monkeypatch.chdir(tmp_path.parent)
     exec(code, {"get_ipython": Shell})
     assert released == [True]
+
+
+def test_a_small_process_keeps_its_freed_memory_and_a_large_one_gives_it_back(monkeypatch):
+    released = []
+    monkeypatch.setattr(memory, "release_memory", lambda: released.append(True))
+    held = memory.resident_bytes()
+    assert held is None or held > 10 * 2**20  # a Python process with pandas loaded
+    if held is None:
+        pytest.skip("no /proc here: the size is unknown and memory is always released")
+    assert memory.release_memory_above(held * 4) is False and released == []
+    assert memory.release_memory_above(held // 2) is True and released == [True]

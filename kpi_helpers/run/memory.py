@@ -13,8 +13,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import os
 import sys
 from functools import lru_cache
+
+# A kernel smaller than this keeps its freed memory: a full collection costs 0.05-0.15 s a
+# notebook, worth paying only where the data set is large.
+KERNEL_RELEASE_ABOVE = 768 * 2**20
 
 
 @lru_cache(maxsize=1)
@@ -39,3 +44,23 @@ def release_memory(collect: bool = True) -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory (Linux's /proc; None elsewhere or when unreadable)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def release_memory_above(limit: int | None = None) -> bool:
+    """release_memory() when the process holds `limit` (default KERNEL_RELEASE_ABOVE) bytes or
+    more, or its size is unknown; whether it did."""
+    limit = KERNEL_RELEASE_ABOVE if limit is None else limit
+    held = resident_bytes()
+    if held is not None and held < limit:
+        return False
+    release_memory()
+    return True

@@ -3,7 +3,8 @@
 Starting a kernel and importing pandas, matplotlib and this package takes seconds; a PM report's
 own cells take a fraction of that. So each worker keeps its kernel and, before every notebook,
 wipes the kernel's namespace (IPython's reset: variables, history, figures), gives the memory the
-last notebook freed back to the system (run.memory) and goes back to the notebook's folder. Imported modules stay loaded, which is the point; what modules cache is keyed
+last notebook freed back to the system when the kernel is large (run.memory) and goes back to the
+notebook's folder. Imported modules stay loaded, which is the point; what modules cache is keyed
 on the data it came from (see context.open_period).
 
 A fresh kernel that dies before it answers (most often because another process took one of the
@@ -43,7 +44,7 @@ _os.chdir({cwd})
 if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib.pyplot"].close("all")
 del _os, _sys
-from kpi_helpers.run.memory import release_memory as _release
+from kpi_helpers.run.memory import release_memory_above as _release
 _release()
 del _release
 """
