@@ -112,6 +112,7 @@ def child(path: Path, workers: int) -> None:
     sys.path.insert(0, str(ROOT))
     from kpi_helpers.cli.feedback import GROUPINGS
     from kpi_helpers.feedback import load_feedback
+    from kpi_helpers.feedback.distinct import one_analysis
     from kpi_helpers.feedback.metrics import (
         add_period,
         feedback_metrics,
@@ -132,13 +133,14 @@ def child(path: Path, workers: int) -> None:
 
     df, _ = load_feedback(path)
     lap("load")
-    df = add_period(with_sentiment(df, workers=workers))
-    lap("sentiment")
-    feedback_tables(df, GROUPINGS)
-    feedback_metrics(df)  # period x product x channel
-    lap("metrics")
-    themes(df, keywords, workers=workers)
-    lap("themes")
+    with one_analysis(workers):  # as the command: one set of worker processes for the analysis
+        df = add_period(with_sentiment(df, workers=workers))
+        lap("sentiment")
+        feedback_tables(df, GROUPINGS)
+        feedback_metrics(df)  # period x product x channel
+        lap("metrics")
+        themes(df, keywords, workers=workers)
+        lap("themes")
     from kpi_helpers.feedback.cache import last_run
 
     analysis = round(sum(v for k, v in times.items() if k != "load"), 2)
