@@ -286,10 +286,10 @@ def comment_lang(texts: pd.DataFrame) -> pd.Series:
 
 def _closest(mask: np.ndarray, groups: list[dict]) -> int | None:
     """The theme that already holds at least COOCCUR of the mask's rows (the most), or None."""
-    n = mask.sum()
+    n = np.count_nonzero(mask)  # counting, not summing, a million booleans
     best, best_share = None, COOCCUR
     for i, g in enumerate(groups):
-        share = (mask & g["mask"]).sum() / n
+        share = np.count_nonzero(mask & g["mask"]) / n
         if share >= best_share:
             best, best_share = i, share
     return best
@@ -299,8 +299,9 @@ def _joins(term: str, lang: str, mask: np.ndarray, group: dict) -> bool:
     """A discovered term joins a discovered group when they share a head term or co-occur."""
     if any(_overlaps(term, t, lang) for t in group["terms"][lang]):
         return True
-    both = (mask & group["mask"]).sum()
-    return bool(both >= COOCCUR * min(mask.sum(), group["mask"].sum()))
+    both = np.count_nonzero(mask & group["mask"])
+    smaller = min(np.count_nonzero(mask), np.count_nonzero(group["mask"]))
+    return bool(both >= COOCCUR * smaller)
 
 
 def _catalogue_keys(texts: np.ndarray, catalogue: list[dict]) -> np.ndarray:
@@ -405,7 +406,7 @@ def assign_themes(
         term_hits = _hits_in(uniques, codes[in_lang], {t: [t] for t in disc["term"]})
         for term in disc["term"]:
             mask = term_hits[term][codes] & in_lang
-            if mask.sum() < min_n:
+            if np.count_nonzero(mask) < min_n:
                 continue
             into = _closest(mask, groups)
             target = groups[into] if into is not None else None
