@@ -7,7 +7,8 @@
 
 --cache N (default 100000; 0 skips it) runs the N-row pipeline with the feedback cache off (the
 baseline), cold (an empty cache folder), warm (the same folder again) and with 5 % new comments
-added (warm, against the same file with the cache off), each in its own process.
+added (warm, against the same file with the cache off), each in its own process; the analysis
+after loading is given in wall time and in CPU time (its own and its worker processes').
 
 --workers W (default: one per CPU, as `kpi-workbook run` and `feedback` do) lets many new texts
 be scored on W processes; --workers 1 gives the one-process figures.
