@@ -297,7 +297,7 @@ def test_many_new_comments_matched_on_two_processes_match_as_on_one(monkeypatch,
 
 
 def test_discovery_samples_large_sets_so_that_new_comments_change_few_of_them():
-    from kpi_helpers.feedback.themes import _stable_sample
+    from kpi_helpers.feedback.distinct import stable_sample as _stable_sample
 
     rng = np.random.default_rng(3)
     words = ["送餐", "太慢", "味道", "不错", "包装", "破了", "客服", "态度", "价格", "偏贵"]
@@ -346,7 +346,7 @@ def test_discovered_terms_are_looked_for_in_the_texts_of_their_language_only():
 
 def test_discovery_sample_from_known_keys_is_the_sample_from_the_texts():
     from kpi_helpers.feedback.cache import text_keys
-    from kpi_helpers.feedback.themes import _stable_sample
+    from kpi_helpers.feedback.distinct import stable_sample as _stable_sample
 
     texts = pd.Series([f"评论{i % 700}" for i in range(5_000)], dtype="string")
     keys = text_keys(texts.to_numpy(dtype=object))

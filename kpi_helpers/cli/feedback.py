@@ -6,10 +6,12 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpi_helpers.cli.common import clean, print_json, print_table
 from kpi_helpers.data.spreadsheet import write_table
+from kpi_helpers.feedback.distinct import distinct, one_analysis
 from kpi_helpers.feedback.ingest import load_feedback
 from kpi_helpers.feedback.mapping import load_mapping
 from kpi_helpers.feedback.metrics import SENTIMENTS, add_period, feedback_tables, with_sentiment
@@ -74,10 +76,12 @@ def theme_record(row: dict) -> dict:
 
 def _theme_frames(df: pd.DataFrame, keywords: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(themes over all comments, one row per comment with its theme keys)."""
-    texts = (
-        df[df["text"].notna() & (df["text"].astype(str).str.strip() != "")] if "text" in df else df
+    keep = (
+        (df["text"].notna() & (df["text"].astype(str).str.strip() != "")).to_numpy(dtype=bool)
+        if "text" in df
+        else np.ones(len(df), dtype=bool)
     )
-    texts = texts.reset_index(drop=True)
+    texts = df[keep].reset_index(drop=True)
     if "feedback_id" not in texts:
         texts = texts.assign(feedback_id=pd.NA)
     ids = texts["feedback_id"].astype("object")
@@ -88,7 +92,10 @@ def _theme_frames(df: pd.DataFrame, keywords: list[dict]) -> tuple[pd.DataFrame,
         empty = pd.DataFrame(columns=ROW_COLUMNS)
         return pd.DataFrame(columns=THEME_COLUMNS), empty
     texts = texts.assign(lang=comment_lang(texts))
-    defs, matrix = assign_themes(texts, keywords, top=TOP_THEMES, workers=os.cpu_count() or 1)
+    # the distinct texts as sentiment scoring made them
+    shared = distinct(df["text"]).rows(keep) if "text" in df else None
+    workers = os.cpu_count() or 1
+    defs, matrix = assign_themes(texts, keywords, top=TOP_THEMES, workers=workers, texts=shared)
     found = summarise(texts, defs, matrix).head(TOP_THEMES).reset_index(drop=True)
     rows = pd.DataFrame(
         {
@@ -117,9 +124,10 @@ def analyse(args) -> dict:
     for p in problems:
         print(str(p), file=sys.stderr)
     cadence = args.cadence
-    df = add_period(with_sentiment(df, workers=os.cpu_count() or 1), cadence)
-    tables = feedback_tables(df, GROUPINGS, cadence=cadence)
-    found, rows = _theme_frames(df, _keywords(args))
+    with one_analysis(os.cpu_count() or 1):  # sentiment and themes share the worker processes
+        df = add_period(with_sentiment(df, workers=os.cpu_count() or 1), cadence)
+        tables = feedback_tables(df, GROUPINGS, cadence=cadence)
+        found, rows = _theme_frames(df, _keywords(args))
     return {"rows": df, **tables, "themes": found, "comment_rows": rows, "mapping": mapping.name}
 
 

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 OFF = "off"
 KEY = "key"
 VERSION_META = b"kpi_workbook_version"
+KEY_SCHEME = b"text hash, salt mixed in (salted)"
 MAX_ROWS = 5_000_000  # a file keeps at most this many comments, the latest ones
 KEEP_VERSIONS = 3  # older files of a kind (other model or catalogue versions) are removed
 # What one run did, per kind: {"cached": rows found, "computed": rows computed}.
@@ -58,15 +59,29 @@ def cache_dir() -> Path | None:
 
 
 def text_keys(texts, salt: str = "") -> np.ndarray:
-    """64-bit keys of texts (uint64), the same for the same text and salt on every run."""
+    """64-bit keys of texts (uint64), the same for the same text and salt on every run: the
+    text's hash, mixed with the salt's (salted), so one hash of the texts serves every salt."""
     s = pd.Series(np.asarray(texts, dtype=object), dtype=object)
-    if salt:
-        s = salt + "\x1f" + s
-    return pd.util.hash_pandas_object(s, index=False, categorize=False).to_numpy(np.uint64)
+    keys = pd.util.hash_pandas_object(s, index=False, categorize=False).to_numpy(np.uint64)
+    return salted(keys, salt)
+
+
+def salted(keys: np.ndarray, salt: str) -> np.ndarray:
+    """text_keys(texts, salt) from text_keys(texts): a bijection per salt (no new collisions),
+    splitmix64's finaliser of the key and the salt's hash; the keys as they are without salt."""
+    if not salt:
+        return keys
+    mix = int.from_bytes(hashlib.sha256(salt.encode()).digest()[:8], "little")
+    with np.errstate(over="ignore"):
+        x = np.asarray(keys, dtype=np.uint64) ^ np.uint64(mix)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
 
 
 def _sources_hash(*names: str):
     h = hashlib.sha256()
+    h.update(KEY_SCHEME)  # keys made another way are other keys: the files start afresh
     package = resources.files(__package__)
     for name in names:
         h.update(name.encode())

@@ -39,11 +39,13 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto", workers: int = 1) -> pd
     get no sentiment (<NA>), so sentiment shares are shares of the rows that have a text.
     With `workers` > 1 a large number of new texts is scored on that many processes.
     """
+    from kpi_helpers.feedback.distinct import distinct
+
     out = df.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     text = out["text"] if "text" in out else pd.Series(pd.NA, index=out.index, dtype="string")
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    u = pd.Series(uniques, dtype="string")
-    scored = _score_distinct(u, lang, workers)
+    texts = distinct(text)  # within one analysis, shared with theme finding
+    codes = texts.codes
+    scored = _score_distinct(texts, lang, workers)
     found = scored["lang"]
     out["sentiment"] = category(scored["sentiment"].astype("object"), codes).to_numpy()
     score = scored["sentiment_score"].astype("float64").reset_index(drop=True)
@@ -61,19 +63,20 @@ def with_sentiment(df: pd.DataFrame, lang: str = "auto", workers: int = 1) -> pd
 SCORED_COLUMNS = {"sentiment": "object", "sentiment_score": "float64", "lang": "object"}
 
 
-def _score_distinct(u: pd.Series, lang: str, workers: int = 1) -> pd.DataFrame:
-    """sentiment, sentiment_score and lang (detected, or `lang` when given) of distinct texts,
-    through the cache of per-comment results, index 0..n-1."""
-    from kpi_helpers.feedback.cache import cached, sentiment_version, text_keys
+def _score_distinct(texts, lang: str, workers: int = 1) -> pd.DataFrame:
+    """sentiment, sentiment_score and lang (detected, or `lang` when given) of the distinct
+    texts of `texts` (distinct.Distinct), through the cache of per-comment results, index
+    0..n-1."""
+    from kpi_helpers.feedback.cache import cached, sentiment_version
     from kpi_helpers.feedback.sentiment import detect_lang
 
     def compute(positions: np.ndarray) -> pd.DataFrame:
-        part = u.iloc[positions].reset_index(drop=True)
+        part = pd.Series(texts.uniques[positions], dtype="string")
         scored = score_texts(part, lang=lang, workers=workers)
         found = detect_lang(part).to_numpy() if lang == "auto" else lang
         return scored.assign(lang=found)
 
-    keys = text_keys(u, salt=f"sentiment:{lang}")
+    keys = texts.salted(f"sentiment:{lang}")
     return cached("sentiment", sentiment_version(), keys, compute, SCORED_COLUMNS)
 
 

@@ -142,7 +142,7 @@ def summarise(
     rows = []
     for j, d in enumerate(defs):
         mask = matrix[:, j]
-        n = int(mask.sum())
+        n = np.count_nonzero(mask)
         if not n:
             continue
         langs = _lang_counts(lang_codes[mask], lang_names)
@@ -175,8 +175,8 @@ def summarise(
             "terms": terms,
         }
         if cur is not None and old is not None:
-            n1, n2 = int(old.sum()), int(cur.sum())
-            k1, k2 = int((mask & old).sum()), int((mask & cur).sum())
+            n1, n2 = np.count_nonzero(old), np.count_nonzero(cur)
+            k1, k2 = np.count_nonzero(mask & old), np.count_nonzero(mask & cur)
             if n1 and n2:
                 p1, p2 = k1 / n1, k2 / n2
                 pooled = (k1 + k2) / (n1 + n2)

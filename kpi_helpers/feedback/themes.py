@@ -27,6 +27,7 @@ from kpi_helpers.data.input_files import (
 )
 from kpi_helpers.data.reading import NOT_TEXT, decode_bytes
 from kpi_helpers.errors import DataError, Problem
+from kpi_helpers.feedback.distinct import Distinct, distinct, stable_sample
 from kpi_helpers.feedback.text_index import TextIndex
 
 BACKGROUND_FILE = "background_en.json.gz"
@@ -216,7 +217,7 @@ def discover(
     present = texts.notna().to_numpy()
     sample = texts[present]
     if len(sample) > DISCOVERY_SAMPLE:
-        sample = _stable_sample(sample, DISCOVERY_SAMPLE, None if keys is None else keys[present])
+        sample = stable_sample(sample, DISCOVERY_SAMPLE, None if keys is None else keys[present])
     within = sample.str.len().cumsum() <= DISCOVERY_CHARS  # segmenting costs per character
     sample = sample[within] if within.sum() >= 100 else sample
     counts = sample.value_counts()  # each distinct text is segmented once, counted per row
@@ -273,27 +274,6 @@ def discover(
     return out.sort_values(["score", "term"], ascending=[False, True]).head(top)
 
 
-def _stable_sample(texts: pd.Series, n: int, keys: np.ndarray | None = None) -> pd.Series:
-    """n of the texts, in a random-looking order that new comments hardly change: those with
-    the smallest hash of text and occurrence number (the 2nd "好评" is another draw than the 1st,
-    so repeated texts are sampled as often as they occur). Adding 5 % new comments changes about
-    5 % of the sample, so discovery finds the same themes and re-segments few texts.
-    `keys`: the texts' cache.text_keys when the caller has them (else they are computed)."""
-    from kpi_helpers.feedback.cache import text_keys
-
-    if keys is None:
-        codes, uniques = pd.factorize(texts)  # each distinct text is hashed once
-        keys = text_keys(uniques)[codes]
-    h = np.asarray(keys, dtype=np.uint64)
-    occurrence = pd.Series(h).groupby(h, sort=False).cumcount().to_numpy(np.uint64)
-    x = h ^ (occurrence * np.uint64(0x9E3779B97F4A7C15))  # splitmix64's finaliser mixes them
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    x = x ^ (x >> np.uint64(31))
-    first = np.argpartition(x, n - 1)[:n] if n < len(x) else np.arange(len(x))
-    return texts.iloc[first[np.argsort(x[first], kind="stable")]]  # key order: any prefix samples
-
-
 def comment_lang(texts: pd.DataFrame) -> pd.Series:
     lang = texts["lang"] if "lang" in texts else pd.Series(pd.NA, index=texts.index)
     if lang.isna().any():
@@ -306,10 +286,10 @@ def comment_lang(texts: pd.DataFrame) -> pd.Series:
 
 def _closest(mask: np.ndarray, groups: list[dict]) -> int | None:
     """The theme that already holds at least COOCCUR of the mask's rows (the most), or None."""
-    n = mask.sum()
+    n = np.count_nonzero(mask)  # counting, not summing, a million booleans
     best, best_share = None, COOCCUR
     for i, g in enumerate(groups):
-        share = (mask & g["mask"]).sum() / n
+        share = np.count_nonzero(mask & g["mask"]) / n
         if share >= best_share:
             best, best_share = i, share
     return best
@@ -319,8 +299,9 @@ def _joins(term: str, lang: str, mask: np.ndarray, group: dict) -> bool:
     """A discovered term joins a discovered group when they share a head term or co-occur."""
     if any(_overlaps(term, t, lang) for t in group["terms"][lang]):
         return True
-    both = (mask & group["mask"]).sum()
-    return bool(both >= COOCCUR * min(mask.sum(), group["mask"].sum()))
+    both = np.count_nonzero(mask & group["mask"])
+    smaller = min(np.count_nonzero(mask), np.count_nonzero(group["mask"]))
+    return bool(both >= COOCCUR * smaller)
 
 
 def _catalogue_keys(texts: np.ndarray, catalogue: list[dict]) -> np.ndarray:
@@ -340,11 +321,15 @@ def _catalogue_keys(texts: np.ndarray, catalogue: list[dict]) -> np.ndarray:
 
 
 def catalogue_hits(
-    uniques, catalogue: list[dict], index: TextIndex | None = None, workers: int = 1
+    uniques,
+    catalogue: list[dict],
+    index: TextIndex | None = None,
+    workers: int = 1,
+    keys: np.ndarray | None = None,
 ) -> dict[int, np.ndarray]:
     """For each theme of the catalogue (by position), which distinct texts carry it: remembered
     per text in the feedback cache, matched only for texts it does not know (on `workers`
-    processes when they are many)."""
+    processes when they are many). `keys`: the texts' cache.text_keys(.., "themes"), if made."""
     from kpi_helpers.feedback.cache import cached, catalogue_version, text_keys
     from kpi_helpers.feedback.catalogue import all_terms
     from kpi_helpers.feedback.parallel import split_map
@@ -358,7 +343,7 @@ def catalogue_hits(
         parts = split_map(_catalogue_keys, texts, workers, catalogue)
         return pd.DataFrame({"themes": np.concatenate(parts) if parts else texts})
 
-    keys = text_keys(uniques, salt="themes")
+    keys = text_keys(uniques, salt="themes") if keys is None else keys
     stored = cached("themes", catalogue_version(catalogue), keys, compute, {"themes": "object"})
     codes, combos = pd.factorize(stored["themes"])
     position = {t["key"]: i for i, t in enumerate(catalogue)}
@@ -379,6 +364,7 @@ def assign_themes(
     *,
     top: int = 15,
     workers: int = 1,
+    texts: Distinct | None = None,
 ) -> tuple[list[dict], np.ndarray]:
     """Themes of the rows of df (column `text`, ideally `lang`) and which rows carry each.
 
@@ -387,9 +373,9 @@ def assign_themes(
     whose comments already carry a theme joins it (点开报表 beside 闪退), terms that share a head
     term or co-occur make one theme, and at most `top` discovered themes are kept.
     Returns (themes: key, name_zh, name_en, source, terms {"zh", "en"}; a boolean matrix
-    rows x themes). Themes that no comment carries are left out.
+    rows x themes). Themes that no comment carries are left out. `texts`: distinct.distinct of
+    the rows' texts (none missing), when the caller has it.
     """
-    from kpi_helpers.feedback.cache import text_keys
     from kpi_helpers.feedback.catalogue import all_terms, merged_catalogue
 
     if isinstance(keywords, (str, Path)):
@@ -398,10 +384,11 @@ def assign_themes(
     if text is None or not len(df):
         return [], np.zeros((len(df), 0), dtype=bool)
     lang = comment_lang(df.assign(text=text)).to_numpy(dtype=object)
-    codes, uniques = pd.factorize(text)
-    uniques = np.asarray(uniques, dtype=object)  # once: matching and hashing read Python strings
+    if texts is None:  # the distinct texts as Python strings: matching and hashing read them
+        texts = distinct(text)
+    codes, uniques = texts.codes, texts.uniques
     catalogue = merged_catalogue(keywords)
-    hits = catalogue_hits(uniques, catalogue, workers=workers)
+    hits = catalogue_hits(uniques, catalogue, workers=workers, keys=texts.salted("themes"))
     groups = [dict(t, mask=hits[i][codes]) for i, t in enumerate(catalogue)]
     known = [w for t in catalogue for w in all_terms(t)]
     found: list[dict] = []
@@ -414,12 +401,12 @@ def assign_themes(
         if len(part) < 20:
             continue
         if row_keys is None:
-            row_keys = text_keys(uniques)[codes]
+            row_keys = texts.keys[codes]
         disc = discover(part, lg, top=3 * top, exclude=known, keys=row_keys[in_lang & nonblank])
         term_hits = _hits_in(uniques, codes[in_lang], {t: [t] for t in disc["term"]})
         for term in disc["term"]:
             mask = term_hits[term][codes] & in_lang
-            if mask.sum() < min_n:
+            if np.count_nonzero(mask) < min_n:
                 continue
             into = _closest(mask, groups)
             target = groups[into] if into is not None else None
@@ -483,9 +470,11 @@ def themes(
 
     if "text" not in df or df["text"].notna().sum() == 0:
         return pd.DataFrame(columns=THEME_COLUMNS)
-    texts = df[df["text"].notna()].reset_index(drop=True)
+    shared = distinct(df["text"])  # within one analysis, the factorisation sentiment made
+    keep = shared.codes >= 0
+    texts = df[keep].reset_index(drop=True)
     if "period" not in texts:
         texts = add_period(texts, cadence)
     texts = texts.assign(lang=comment_lang(texts))
-    defs, matrix = assign_themes(texts, keywords, top=top, workers=workers)
+    defs, matrix = assign_themes(texts, keywords, top=top, workers=workers, texts=shared.rows(keep))
     return summarise(texts, defs, matrix, examples).head(top).reset_index(drop=True)

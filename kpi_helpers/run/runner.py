@@ -21,6 +21,7 @@ from kpi_helpers.data.urls import url_for_workers
 from kpi_helpers.engine.results import PeriodResults, period_results
 from kpi_helpers.feedback import cache as feedback_cache
 from kpi_helpers.feedback.analysis import analyse_rows
+from kpi_helpers.feedback.distinct import one_analysis
 from kpi_helpers.publish import html as publish
 from kpi_helpers.publish import languages
 from kpi_helpers.publish.archive import manifest_summary, write_archive
@@ -118,13 +119,14 @@ def _handover(
         return None
     started = time.perf_counter()
     try:
-        analysed = analyse_rows(ds.feedback, ds.company.cadence, workers)
-        company = None
-        if analysed is not None:
-            view = feedback_view(ds, period, analysed=analysed, workers=workers)
-            # without its rows (a copy of every recent comment): the report showing them
-            # makes them again from the data set and the analysis
-            company = replace(view, rows=None)
+        with one_analysis(workers):  # scoring and theme matching share the worker processes
+            analysed = analyse_rows(ds.feedback, ds.company.cadence, workers)
+            company = None
+            if analysed is not None:
+                view = feedback_view(ds, period, analysed=analysed, workers=workers)
+                # without its rows (a copy of every recent comment): the report showing them
+                # makes them again from the data set and the analysis
+                company = replace(view, rows=None)
     except Exception as e:  # the notebooks will say it in their own words
         log.debug("the feedback analysis was left to the notebooks: %s", e)
         return Handover(results)
