@@ -61,3 +61,15 @@ def test_a_script_without_a_main_guard_works_on_one_process(tmp_path):
         [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[780] [39]"
+
+
+def test_the_company_view_matches_many_comments_on_the_runs_processes(monkeypatch, tiny_data):
+    from kpi_helpers.data.load import load_dataset
+    from kpi_helpers.report import feedback_view as view
+
+    asked = []
+    real = view.themes
+    monkeypatch.setattr(view, "themes", lambda *a, **k: asked.append(k["workers"]) or real(*a, **k))
+    ds = load_dataset(tiny_data)
+    found = view.feedback_view(ds, "2026-Q2", workers=2).themes
+    assert asked == [2] and found.equals(view.feedback_view(ds, "2026-Q2").themes)

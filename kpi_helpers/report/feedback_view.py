@@ -109,7 +109,14 @@ def feedback_view(
     )
     recent = rows[rows["period"].isin([period, str(parse_period(period).shift(-1))])]
     keywords = load_keywords(keywords_file(ds)) if keywords_file(ds) else []
-    found = themes(recent, keywords, top=top_themes, cadence=ds.company.cadence, examples=examples)
+    found = themes(
+        recent,
+        keywords,
+        top=top_themes,
+        cadence=ds.company.cadence,
+        examples=examples,
+        workers=workers,
+    )
     names = {k["theme"]: (k["name"], k["name_en"]) for k in keywords}
     return FeedbackView(period, rows, by_period, by_product, volume, found, names)
 
