@@ -124,8 +124,9 @@ def analyse(args) -> dict:
     for p in problems:
         print(str(p), file=sys.stderr)
     cadence = args.cadence
-    with one_analysis(os.cpu_count() or 1):  # sentiment and themes share the worker processes
-        df = add_period(with_sentiment(df, workers=os.cpu_count() or 1), cadence)
+    workers = os.cpu_count() or 1
+    with one_analysis(workers):  # sentiment and themes share the worker processes
+        df = add_period(with_sentiment(df, workers=workers), cadence)
         tables = feedback_tables(df, GROUPINGS, cadence=cadence)
         found, rows = _theme_frames(df, _keywords(args))
     return {"rows": df, **tables, "themes": found, "comment_rows": rows, "mapping": mapping.name}

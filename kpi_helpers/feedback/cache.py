@@ -72,8 +72,12 @@ def salted(keys: np.ndarray, salt: str) -> np.ndarray:
     if not salt:
         return keys
     mix = int.from_bytes(hashlib.sha256(salt.encode()).digest()[:8], "little")
+    return mix64(np.asarray(keys, dtype=np.uint64) ^ np.uint64(mix))
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser of uint64 values: a bijection that spreads every input bit."""
     with np.errstate(over="ignore"):
-        x = np.asarray(keys, dtype=np.uint64) ^ np.uint64(mix)
         x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         return x ^ (x >> np.uint64(31))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kpi_helpers.feedback.cache import salted, text_keys
+from kpi_helpers.feedback.cache import mix64, salted, text_keys
 from kpi_helpers.feedback.parallel import processes
 
 
@@ -83,10 +83,7 @@ def stable_sample(texts: pd.Series, n: int, keys: np.ndarray | None = None) -> p
         keys = text_keys(uniques)[codes]
     h = np.asarray(keys, dtype=np.uint64)
     occurrence = pd.Series(h).groupby(h, sort=False).cumcount().to_numpy(np.uint64)
-    x = h ^ (occurrence * np.uint64(0x9E3779B97F4A7C15))  # splitmix64's finaliser mixes them
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    x = x ^ (x >> np.uint64(31))
+    x = mix64(h ^ (occurrence * np.uint64(0x9E3779B97F4A7C15)))
     first = np.argpartition(x, n - 1)[:n] if n < len(x) else np.arange(len(x))
     return texts.iloc[first[np.argsort(x[first], kind="stable")]]  # key order: any prefix samples
 

@@ -323,7 +323,6 @@ def _catalogue_keys(texts: np.ndarray, catalogue: list[dict]) -> np.ndarray:
 def catalogue_hits(
     uniques,
     catalogue: list[dict],
-    index: TextIndex | None = None,
     workers: int = 1,
     keys: np.ndarray | None = None,
 ) -> dict[int, np.ndarray]:
@@ -336,7 +335,7 @@ def catalogue_hits(
 
     groups = {i: all_terms(t) for i, t in enumerate(catalogue)}
     if any(_SEP in t["key"] for t in catalogue):  # keys could not be stored: match every text
-        return (index or TextIndex(uniques)).hits(groups)
+        return TextIndex(uniques).hits(groups)
 
     def compute(positions: np.ndarray) -> pd.DataFrame:
         texts = np.asarray(uniques, dtype=object)[positions]

@@ -80,16 +80,20 @@ class WarmKernel:
         """Shut the kernel down (quietly: it may already be dead)."""
         km, kc = self.km, self.kc
         self.km, self.kc, self.notebooks = None, None, 0
-        if km is None:
-            return
-        try:
-            run_sync(_shutdown)(km, kc)
-        except Exception as e:
-            log.debug("kernel shutdown: %s", e)
+        if km is not None:
+            _shutdown_quietly(km, kc)
 
 
 async def _is_alive(km) -> bool:
     return await ensure_async(km.is_alive())
+
+
+def _shutdown_quietly(km, kc) -> None:
+    """Shut a kernel down, saying nothing when it is already dead."""
+    try:
+        run_sync(_shutdown)(km, kc)
+    except Exception as e:
+        log.debug("kernel shutdown: %s", e)
 
 
 async def _shutdown(km, kc) -> None:
@@ -145,13 +149,9 @@ def start_kernel(client, attempts: int = START_ATTEMPTS) -> None:
             client.start_new_kernel_client()
             return
         except RuntimeError as e:
-            km, kc = client.km, client.kc
+            if client.km is not None:
+                _shutdown_quietly(client.km, client.kc)
             client.km = client.kc = None
-            if km is not None:
-                try:
-                    run_sync(_shutdown)(km, kc)
-                except Exception as cleanup:
-                    log.debug("kernel cleanup: %s", cleanup)
             if attempt == attempts:
                 raise
             log.warning(
